@@ -1,0 +1,2 @@
+/* bench_queue.c - placeholder */
+int main(void) { return 0; }

@@ -1,0 +1,2 @@
+/* bench_sim.c - placeholder */
+int main(void) { return 0; }

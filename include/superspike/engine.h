@@ -1,0 +1,94 @@
+/* engine.h - the event-driven engine.
+ *
+ * Neuron state (v, I) jumps analytically from event to event; after every
+ * change the next threshold crossing is predicted exactly (lif.h) and kept
+ * in an indexed 4-ary heap (one slot per neuron: spike or refractory end).
+ * Spikes fan out through the outgoing CSR one delay group at a time (one
+ * heap entry per in-flight spike and group).  Input sources are merged by
+ * their cursors.  Equal times are ordered SAMPLE < WINDOW < SPIKE < REF_END <
+ * ARRIVAL < TARGET < INPUT, then by id (event-driven.md §4.1), so a run is
+ * deterministic.  Cost grows with the number of events only.
+ *
+ * Optionally every neuron event (arrival with its incoming slot, spike,
+ * refractory end) is appended to a window log that the learning sweep
+ * replays backwards; ss_engine_log_close groups it by neuron. */
+#ifndef SUPERSPIKE_ENGINE_H
+#define SUPERSPIKE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "superspike/error.h"
+#include "superspike/network.h"
+#include "superspike/queue.h"
+#include "superspike/record.h"
+#include "superspike/source.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Counters shared by both engines. */
+typedef struct ss_stats {
+  uint64_t events;       /* events processed (all classes) */
+  uint64_t syn_events;   /* synaptic events (one per synapse per spike) */
+  uint64_t spikes;       /* spikes of LIF neurons */
+  uint64_t input_spikes; /* spikes of sources */
+  uint64_t predictions;  /* threshold predictions (event engine) */
+  uint64_t steps;        /* time steps (clock engine) */
+} ss_stats;
+
+/* Log record codes (besides arrival slots, which are < SS_LOG_REF_END). */
+#define SS_LOG_SPIKE 0xFFFFFFFFu
+#define SS_LOG_REF_END 0xFFFFFFFEu
+
+typedef struct ss_log_rec {
+  double t;          /* ms */
+  uint32_t neuron;   /* global id */
+  uint32_t code;     /* incoming slot of an arrival, SS_LOG_SPIKE or SS_LOG_REF_END */
+} ss_log_rec;
+
+typedef struct ss_window_log {
+  ss_log_rec *rec;   /* in processing order while open; grouped by neuron after close */
+  size_t n, cap;
+  uint64_t *row;     /* [n_units+1] after close: records of u are row[u]..row[u+1]-1 */
+  double t0;         /* window start */
+  double *v0, *i0;   /* [n_units] state at t0 (v = U - U_rest, I) */
+  uint8_t *refr0;    /* [n_units] refractory at t0 */
+  double *ref_end0;  /* [n_units] end of refractoriness if refr0 */
+} ss_window_log;
+
+typedef struct ss_engine ss_engine;
+
+/* Create an engine over a built network.  sources[p] is the cursor of source
+ * population p (NULL for LIF populations or silent sources); rec may be NULL.
+ * None of them is owned.  State starts at t = 0 with v = v_init, I = 0. */
+ss_engine *ss_engine_create(ss_net *net, ss_source **sources, ss_record *rec,
+                            ss_error *err);
+void ss_engine_destroy(ss_engine *e);
+
+/* Process every event with time < t_stop (ms), then advance the clock to
+ * t_stop.  Can be called repeatedly with increasing t_stop. */
+int ss_engine_run(ss_engine *e, double t_stop, ss_error *err);
+
+/* Current time (ms) and counters. */
+double ss_engine_time(const ss_engine *e);
+const ss_stats *ss_engine_stats(const ss_engine *e);
+
+/* Exact state of neuron u at the current time: U (mV) and I (mV). */
+void ss_engine_state(const ss_engine *e, uint32_t u, double *U, double *I);
+
+/* Window log: enable to start logging at the current time; close to group
+ * the records of [t0, now) by neuron (stable, so each neuron's records stay
+ * in processing order) and get the log; reopen to start the next window. */
+int ss_engine_log_enable(ss_engine *e, ss_error *err);
+const ss_window_log *ss_engine_log_close(ss_engine *e);
+void ss_engine_log_reopen(ss_engine *e);
+
+/* Threshold-prediction counters of this engine. */
+const ss_lif_stats *ss_engine_lif_stats(const ss_engine *e);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,42 @@
+/* superspike.c - main and subcommand table of the superspike program. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "superspike/superspike.h"
+
+static void usage(FILE *fp) {
+  fprintf(fp,
+          "Usage: superspike COMMAND [OPTIONS]\n"
+          "\n"
+          "Event-driven simulation of spiking networks and SuperSpike learning.\n"
+          "\n"
+          "Commands:\n"
+          "  simulate CONFIG [--out DIR]   simulate an experiment file\n"
+          "\n"
+          "Options:\n"
+          "  -h, --help     show this help (COMMAND --help: help of a command)\n"
+          "  -V, --version  show the version\n"
+          "\n"
+          "See superspike(1) and doc/config.md for the experiment file format.\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    usage(stdout);
+    return 0;
+  }
+  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    printf("superspike %s\n", PACKAGE_VERSION);
+    return 0;
+  }
+  if (!strcmp(cmd, "simulate")) return ss_cmd_simulate(argc - 1, argv + 1);
+  fprintf(stderr, "superspike: unknown command '%s' (try 'superspike --help')\n", cmd);
+  return 2;
+}

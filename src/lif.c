@@ -1,0 +1,2 @@
+/* lif.c - placeholder, implemented in a later commit. */
+typedef int ss_lif_placeholder_;

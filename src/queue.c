@@ -1,0 +1,2 @@
+/* queue.c - placeholder, implemented in a later commit. */
+typedef int ss_queue_placeholder_;
