@@ -1,0 +1,13 @@
+/* test_experiment.c - placeholder until the module lands. */
+#include "testutil.h"
+
+START_TEST(test_placeholder) { ck_assert_int_eq(1, 1); }
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("experiment");
+  TCase *tc = tcase_create("core");
+  tcase_add_test(tc, test_placeholder);
+  suite_add_tcase(s, tc);
+  return ss_test_run(s);
+}
