@@ -72,6 +72,9 @@ int ss_config_get_number(ss_config *cfg, size_t sec, const char *key,
 int ss_config_get_int(ss_config *cfg, size_t sec, const char *key,
                       int required, long long min, long long max, long long def,
                       long long *out, ss_error *err);
+/* Unsigned 64-bit decimal (seeds): digits only, no sign, no overflow. */
+int ss_config_get_u64(ss_config *cfg, size_t sec, const char *key,
+                      int required, uint64_t def, uint64_t *out, ss_error *err);
 int ss_config_get_bool(ss_config *cfg, size_t sec, const char *key,
                        int required, int def, int *out, ss_error *err);
 int ss_config_get_string(ss_config *cfg, size_t sec, const char *key,
@@ -83,7 +86,9 @@ int ss_config_get_choice(ss_config *cfg, size_t sec, const char *key,
                          int *out, ss_error *err);
 
 /* Format "FILE:LINE: [section] key" of a key (or of the header if key is
- * NULL or absent) into buf, for messages built by callers. */
+ * NULL or absent) into buf, for messages built by callers.  A key set by
+ * ss_config_set reads "--set section.key"; an absent key is still named,
+ * after the header's line. */
 void ss_config_where(const ss_config *cfg, size_t sec, const char *key,
                      char *buf, size_t size);
 
@@ -98,6 +103,14 @@ uint64_t ss_config_hash(const ss_config *cfg);
 
 /* Parse "VALUE UNIT" (as the getters do) outside a config; 0 or SS_EPARSE. */
 int ss_parse_quantity(const char *s, ss_unit unit, double *out);
+
+/* Parse a plain decimal number s[0..len) -- [+-]digits[.digits][(e|E)[+-]digits],
+ * at least one digit, no hex, nan, inf or surrounding space -- times 10^exp10
+ * with a single rounding, by shifting the decimal exponent before strtod: so
+ * "0.0123" with exp10 = 3 is exactly the double nearest to 12.3, which
+ * strtod("0.0123") * 1000 need not be.  Unit conversions (s -> ms, ...) and
+ * spike files use it.  0, SS_EPARSE (syntax) or SS_ERANGE (overflow). */
+int ss_parse_decimal(const char *s, size_t len, int exp10, double *out);
 
 #ifdef __cplusplus
 }

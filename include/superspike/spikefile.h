@@ -2,7 +2,9 @@
  *
  * Format (compatible with Auryn's .ras): one spike per line, time in seconds
  * then a 0-based unit id, separated by any whitespace; lines starting with
- * '#' and blank lines are ignored.  In memory times are in ms. */
+ * '#' and blank lines are ignored, and a '#' after the id starts a trailing
+ * comment.  In memory times are in ms (converted with a single rounding, see
+ * ss_parse_decimal in config.h). */
 #ifndef SUPERSPIKE_SPIKEFILE_H
 #define SUPERSPIKE_SPIKEFILE_H
 
@@ -36,8 +38,10 @@ void ss_spikes_sort(ss_spikes *s);
 int ss_spikes_read(ss_spikes *out, const char *path, uint32_t n_ids, int sort,
                    ss_error *err);
 
-/* Write `time id` lines (time in s, %.17g so that a double round-trips)
- * atomically: to a temporary file in the same directory, then rename. */
+/* Write `time id` lines (time in s, the shortest decimal of at most 17
+ * significant digits that ss_spikes_read turns back into the same double in
+ * ms, so write -> read round-trips exactly) atomically: to a temporary file
+ * in the same directory, then rename. */
 int ss_spikes_write(const ss_spikes *s, const char *path, ss_error *err);
 
 #ifdef __cplusplus
