@@ -10,11 +10,13 @@ static inline void *ss_calloc(size_t n, size_t size) {
 }
 static inline void *ss_malloc_array(size_t n, size_t size) {
   if (size && n > (size_t)-1 / size) return NULL;
-  return malloc(n * size ? n * size : 1);
+  size_t bytes = n * size;
+  return malloc(bytes ? bytes : 1);
 }
 static inline void *ss_realloc_array(void *p, size_t n, size_t size) {
   if (size && n > (size_t)-1 / size) return NULL;
-  return realloc(p, n * size ? n * size : 1);
+  size_t bytes = n * size;
+  return realloc(p, bytes ? bytes : 1);
 }
 
 #endif

@@ -1,2 +1,161 @@
-/* record.c - placeholder, implemented in a later commit. */
-typedef int ss_record_placeholder_;
+/* record.c - spike and state monitors shared by both engines (record.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "superspike/atomicfile.h"
+#include "superspike/record.h"
+
+ss_record *ss_record_create(const ss_net *net) {
+  ss_record *rec = calloc(1, sizeof *rec);
+  if (!rec) return NULL;
+  rec->net = net;
+  rec->pop_sm = ss_malloc_array(net->n_pops ? net->n_pops : 1, sizeof *rec->pop_sm);
+  if (!rec->pop_sm) {
+    free(rec);
+    return NULL;
+  }
+  for (uint32_t p = 0; p < net->n_pops; ++p) rec->pop_sm[p] = -1;
+  return rec;
+}
+
+void ss_record_destroy(ss_record *rec) {
+  if (!rec) return;
+  for (uint32_t k = 0; k < rec->n_sm; ++k) {
+    free(rec->sm[k].path);
+    ss_spikes_clear(&rec->sm[k].spikes);
+  }
+  for (uint32_t k = 0; k < rec->n_st; ++k) {
+    ss_state_monitor *m = &rec->st[k];
+    free(m->path);
+    free(m->ids);
+    free(m->times);
+    free(m->u);
+    free(m->i);
+  }
+  free(rec->sm);
+  free(rec->st);
+  free(rec->pop_sm);
+  free(rec);
+}
+
+static char *dup_str(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+int ss_record_add_spikes(ss_record *rec, uint32_t pop, const char *path, ss_error *err) {
+  if (pop >= rec->net->n_pops) return ss_error_set(err, SS_EINVAL, "spike monitor: no population %u", pop);
+  if (rec->pop_sm[pop] >= 0)
+    return ss_error_set(err, SS_EINVAL, "population '%s' has two spike monitors",
+                        rec->net->pops[pop].name);
+  ss_spike_monitor *sm = ss_realloc_array(rec->sm, rec->n_sm + 1, sizeof *sm);
+  if (!sm) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  rec->sm = sm;
+  ss_spike_monitor *m = &sm[rec->n_sm];
+  m->pop = pop;
+  m->path = dup_str(path);
+  if (!m->path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  ss_spikes_init(&m->spikes);
+  rec->pop_sm[pop] = (int32_t)rec->n_sm++;
+  return SS_OK;
+}
+
+int ss_record_add_state(ss_record *rec, uint32_t pop, const uint32_t *ids, uint32_t n_ids,
+                        const double *times, size_t n_times, const char *path, ss_error *err) {
+  const ss_net *net = rec->net;
+  if (pop >= net->n_pops) return ss_error_set(err, SS_EINVAL, "state monitor: no population %u", pop);
+  if (net->pops[pop].kind != SS_POP_LIF)
+    return ss_error_set(err, SS_EINVAL, "state monitor: population '%s' has no state (it is a source)",
+                        net->pops[pop].name);
+  for (uint32_t k = 0; k < n_ids; ++k)
+    if (ids[k] >= net->pops[pop].size)
+      return ss_error_set(err, SS_ERANGE, "state monitor: neuron %u out of range for '%s' (size %u)",
+                          ids[k], net->pops[pop].name, net->pops[pop].size);
+  for (size_t k = 0; k < n_times; ++k)
+    if (!isfinite(times[k]) || times[k] < 0 || (k && times[k] <= times[k - 1]))
+      return ss_error_set(err, SS_EINVAL, "state monitor: sample times must be finite, >= 0 and increasing");
+  if (n_ids && n_times > (size_t)-1 / 2 / n_ids)
+    return ss_error_set(err, SS_ENOMEM, "state monitor: too many samples");
+  ss_state_monitor *st = ss_realloc_array(rec->st, rec->n_st + 1, sizeof *st);
+  if (!st) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  rec->st = st;
+  ss_state_monitor *m = &st[rec->n_st];
+  memset(m, 0, sizeof *m);
+  m->pop = pop;
+  m->n_ids = n_ids;
+  m->n_times = n_times;
+  m->path = dup_str(path);
+  m->ids = ss_malloc_array(n_ids, sizeof *m->ids);
+  m->times = ss_malloc_array(n_times, sizeof *m->times);
+  m->u = ss_malloc_array(n_times * n_ids, sizeof *m->u);
+  m->i = ss_malloc_array(n_times * n_ids, sizeof *m->i);
+  if (!m->path || !m->ids || !m->times || !m->u || !m->i) {
+    free(m->path);
+    free(m->ids);
+    free(m->times);
+    free(m->u);
+    free(m->i);
+    return ss_error_set(err, SS_ENOMEM, "out of memory");
+  }
+  memcpy(m->ids, ids, n_ids * sizeof *ids);
+  memcpy(m->times, times, n_times * sizeof *times);
+  rec->n_st++;
+  return SS_OK;
+}
+
+int ss_record_spike(ss_record *rec, uint32_t u, double t) {
+  uint16_t p = rec->net->unit_pop[u];
+  int32_t k = rec->pop_sm[p];
+  if (k < 0) return SS_OK;
+  return ss_spikes_push(&rec->sm[k].spikes, t, u - rec->net->pops[p].offset);
+}
+
+double ss_record_next_sample(const ss_record *rec) {
+  double t = INFINITY;
+  for (uint32_t k = 0; k < rec->n_st; ++k) {
+    const ss_state_monitor *m = &rec->st[k];
+    if (m->next < m->n_times && m->times[m->next] < t) t = m->times[m->next];
+  }
+  return t;
+}
+
+void ss_record_take_samples(ss_record *rec, double t, ss_state_fn state, void *ctx) {
+  for (uint32_t k = 0; k < rec->n_st; ++k) {
+    ss_state_monitor *m = &rec->st[k];
+    if (m->next >= m->n_times || m->times[m->next] != t) continue;
+    uint32_t off = rec->net->pops[m->pop].offset;
+    for (uint32_t j = 0; j < m->n_ids; ++j)
+      state(ctx, off + m->ids[j], t, &m->u[m->next * m->n_ids + j], &m->i[m->next * m->n_ids + j]);
+    m->next++;
+  }
+}
+
+void ss_record_reset(ss_record *rec) {
+  for (uint32_t k = 0; k < rec->n_sm; ++k) rec->sm[k].spikes.n = 0;
+  for (uint32_t k = 0; k < rec->n_st; ++k) rec->st[k].next = 0;
+}
+
+int ss_record_write(const ss_record *rec, ss_error *err) {
+  for (uint32_t k = 0; k < rec->n_sm; ++k) {
+    int rc = ss_spikes_write(&rec->sm[k].spikes, rec->sm[k].path, err);
+    if (rc) return rc;
+  }
+  for (uint32_t k = 0; k < rec->n_st; ++k) {
+    const ss_state_monitor *m = &rec->st[k];
+    ss_afile f;
+    int rc = ss_afile_open(&f, m->path, err);
+    if (rc) return rc;
+    fprintf(f.fp, "# population %s: time(s) id U(mV) I(mV)\n", rec->net->pops[m->pop].name);
+    for (size_t s = 0; s < m->next; ++s)
+      for (uint32_t j = 0; j < m->n_ids; ++j)
+        fprintf(f.fp, "%.17g %u %.17g %.17g\n", m->times[s] / 1000.0, m->ids[j],
+                m->u[s * m->n_ids + j], m->i[s * m->n_ids + j]);
+    rc = ss_afile_commit(&f, err);
+    if (rc) return rc;
+  }
+  return SS_OK;
+}

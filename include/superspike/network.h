@@ -51,7 +51,7 @@ typedef enum ss_dist_kind {
 typedef struct ss_dist {
   ss_dist_kind kind;
   double a, b;   /* constant: a; normal: mean a, sd b; uniform: [a, b) */
-  double lo, hi; /* clipping bounds (normal), -INF/+INF for none */
+  double lo, hi; /* every draw is clipped to [lo, hi]; -INF/+INF for none */
 } ss_dist;
 
 /* Draw one value. */
@@ -149,6 +149,10 @@ int ss_net_write_edges(const ss_net *net, uint32_t proj, const char *path,
  * column is absent).  Errors name the file, line and field. */
 int ss_proj_read_edges(ss_proj *proj, const char *path, uint32_t n_pre,
                        uint32_t n_post, ss_error *err);
+
+/* Free the e_* arrays of a projection spec (after ss_net_add_proj copied
+ * them, or on error). */
+void ss_proj_free_edges(ss_proj *proj);
 
 #ifdef __cplusplus
 }

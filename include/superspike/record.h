@@ -64,6 +64,12 @@ int ss_record_spike(ss_record *rec, uint32_t u, double t);
 /* Earliest pending sample time over all state monitors (INFINITY if none). */
 double ss_record_next_sample(const ss_record *rec);
 
+/* Engine side: take every sample due at exactly t (the earliest pending
+ * sample time).  state(ctx, unit, t, &U, &I) must give the exact state of
+ * global unit `unit` at t, before the events at t. */
+typedef void (*ss_state_fn)(void *ctx, uint32_t unit, double t, double *U, double *I);
+void ss_record_take_samples(ss_record *rec, double t, ss_state_fn state, void *ctx);
+
 /* Forget recorded data and rewind the sample schedules. */
 void ss_record_reset(ss_record *rec);
 
