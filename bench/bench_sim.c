@@ -72,6 +72,7 @@ static result run_one(uint32_t n, double duration_s, double rate, int clock, dou
   rec.delay = (ss_dist){SS_DIST_CONSTANT, 0.8, 0, 0, INFINITY};
   rec.seed = 2;
   if (ss_net_add_proj(net, &rec, &err) < 0) die(&err);
+  net->incoming = SS_NET_IN_NONE; /* simulation only; learning adds 4-8 bytes per synapse */
   if (ss_net_build(net, &err)) die(&err);
   ss_source src;
   if (ss_source_init_poisson(&src, n, 0, rate, 3, 0, &err)) die(&err);

@@ -17,6 +17,53 @@
 #include "internal.h"
 #include "superspike/clock.h"
 
+/* Per-population step constants. */
+struct popc {
+  double a, b;   /* v <- a v + b I  (Euler: 1 - dt/tau_mem, dt/tau_mem; exact: e^{-dt/tau_mem}, P21(dt)) */
+  double es;     /* e^{-dt/tau_syn} */
+  double thp;    /* theta - u_rest */
+  int32_t nref;  /* refractory steps */
+};
+
+/* One step of one population's membranes, written branch-free with all
+ * operands of the same lane count so the compiler vectorises it.  Returns
+ * the number of spikes; fired[i] flags them.  The fused variant also decays
+ * I and adds this step's arrivals (valid when no delay is zero steps). */
+static inline uint32_t step_fused(const struct popc *qp, uint32_t m, double *restrict v, double *restrict I,
+                                  double *restrict rn, int32_t *restrict ref, int32_t *restrict fired) {
+  const struct popc q = *qp;
+  uint32_t nf = 0;
+  for (uint32_t i = 0; i < m; ++i) {
+    double vi = q.a * v[i] + q.b * I[i];
+    int32_t r = ref[i];
+    int32_t f = (r == 0) & (vi > q.thp);
+    v[i] = (r > 0) | f ? 0.0 : vi;
+    ref[i] = f ? q.nref : (r > 0 ? r - 1 : 0);
+    fired[i] = f;
+    nf += (uint32_t)f;
+    I[i] = I[i] * q.es + rn[i];
+    rn[i] = 0;
+  }
+  return nf;
+}
+
+static inline uint32_t step_membrane(const struct popc *qp, uint32_t m, double *restrict v,
+                                     const double *restrict I, int32_t *restrict ref,
+                                     int32_t *restrict fired) {
+  const struct popc q = *qp;
+  uint32_t nf = 0;
+  for (uint32_t i = 0; i < m; ++i) {
+    double vi = q.a * v[i] + q.b * I[i];
+    int32_t r = ref[i];
+    int32_t f = (r == 0) & (vi > q.thp);
+    v[i] = (r > 0) | f ? 0.0 : vi;
+    ref[i] = f ? q.nref : (r > 0 ? r - 1 : 0);
+    fired[i] = f;
+    nf += (uint32_t)f;
+  }
+  return nf;
+}
+
 struct ss_clock {
   ss_net *net;
   ss_source **sources;
@@ -27,12 +74,12 @@ struct ss_clock {
   uint64_t n;              /* next step */
   double *v, *I;           /* [n_units] */
   int32_t *ref;            /* [n_units] remaining refractory steps */
-  uint8_t *fired;          /* [n_units] spike flags of the current step */
+  int32_t *fired;          /* [n_units] spike flags of the current step */
   double *ring;            /* [n_ring * n_units] input current per arrival step */
   uint32_t n_ring;
   uint32_t *grp_steps;     /* [n_groups] delay in steps */
   uint32_t min_steps;
-  struct popc { double a, b, es, thp; int32_t nref; } *pc; /* per population */
+  struct popc *pc;         /* per population */
   ss_stats st;
 };
 
@@ -57,7 +104,7 @@ ss_clock *ss_clock_create(ss_net *net, ss_source **sources, ss_record *rec, doub
   c->v = ss_malloc_array(nu, sizeof *c->v);
   c->I = calloc(nu ? nu : 1, sizeof *c->I);
   c->ref = calloc(nu ? nu : 1, sizeof *c->ref);
-  c->fired = calloc(nu ? nu : 1, 1);
+  c->fired = calloc(nu ? nu : 1, sizeof *c->fired);
   c->src_pops = ss_malloc_array(net->n_pops, sizeof *c->src_pops);
   c->pc = ss_malloc_array(net->n_pops, sizeof *c->pc);
   c->grp_steps = ss_malloc_array(net->n_groups ? net->n_groups : 1, sizeof *c->grp_steps);
@@ -178,25 +225,13 @@ int ss_clock_run(ss_clock *c, double t_stop, ss_error *err) {
     for (uint32_t p = 0; p < net->n_pops; ++p) {
       const ss_pop *pp = &net->pops[p];
       if (pp->kind != SS_POP_LIF) continue;
-      const struct popc q = c->pc[p];
+      const struct popc *q = &c->pc[p];
       double *restrict v = c->v + pp->offset, *restrict I = c->I + pp->offset;
       double *restrict rn = ring_now + pp->offset;
       int32_t *restrict ref = c->ref + pp->offset;
-      uint8_t *restrict fired = c->fired + pp->offset;
-      uint32_t m = pp->size, nfired = 0;
-      for (uint32_t i = 0; i < m; ++i) {
-        double vi = q.a * v[i] + q.b * I[i];
-        int32_t r = ref[i];
-        int f = (r == 0) & (vi > q.thp);
-        v[i] = (r > 0) | f ? 0.0 : vi;
-        ref[i] = f ? q.nref : (r > 0 ? r - 1 : 0);
-        fired[i] = (uint8_t)f;
-        nfired += (uint32_t)f;
-        if (fuse) {
-          I[i] = I[i] * q.es + rn[i];
-          rn[i] = 0;
-        }
-      }
+      int32_t *restrict fired = c->fired + pp->offset;
+      uint32_t m = pp->size;
+      uint32_t nfired = fuse ? step_fused(q, m, v, I, rn, ref, fired) : step_membrane(q, m, v, I, ref, fired);
       /* 3. spikes of this step */
       for (uint32_t i = 0; nfired && i < m; ++i) {
         if (!fired[i]) continue;

@@ -315,7 +315,22 @@ static int load_projection(ss_experiment *x, size_t sec, const char *name, ss_er
   if (p.conn == SS_CONN_FIXED_FANIN) {
     if ((rc = ss_config_get_int(x->cfg, sec, "fanin", 1, 0, UINT32_MAX, 0, &fanin, err))) return rc;
     p.fanin = (uint32_t)fanin;
+    uint32_t avail = x->net->pops[p.pre].size - (p.pre == p.post && !p.autapses ? 1u : 0u);
+    if (p.fanin > avail)
+      return key_error(x, sec, "fanin", SS_EINVAL, err,
+                       "fan-in %u exceeds the %u available presynaptic units of '%s'%s", p.fanin, avail,
+                       x->net->pops[p.pre].name, p.pre == p.post && !p.autapses ? " (no autapses)" : "");
   }
+  if (p.conn == SS_CONN_ONE_TO_ONE && x->net->pops[p.pre].size != x->net->pops[p.post].size)
+    return key_error(x, sec, "connect", SS_EINVAL, err, "one_to_one needs equal sizes ('%s' %u, '%s' %u)",
+                     x->net->pops[p.pre].name, x->net->pops[p.pre].size, x->net->pops[p.post].name,
+                     x->net->pops[p.post].size);
+  /* an edge list carries its own weights: weight keys would be ignored */
+  static const char *const file_no[] = {"weight", "weight_min", "weight_max"};
+  for (int k = 0; p.conn == SS_CONN_FILE && k < 3; ++k)
+    if (ss_config_has(x->cfg, sec, file_no[k]))
+      return key_error(x, sec, file_no[k], SS_EINVAL, err,
+                       "not allowed with connect = file (the edge list gives the weights)");
   if ((rc = get_dist(x, sec, "weight", SS_UNIT_VOLTAGE, 0.0, &p.weight, err))) return rc;
   if ((rc = ss_config_get_number(x->cfg, sec, "weight_min", SS_UNIT_VOLTAGE, 0, -INFINITY, &p.weight.lo, err)))
     return rc;
@@ -414,11 +429,13 @@ static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error
       if (len >= sizeof buf) len = sizeof buf - 1;
       memcpy(buf, p, len);
       buf[len] = '\0';
+      const char *tb = buf;
+      while (*tb == ' ' || *tb == '\t') ++tb;
       double t;
       if (ss_parse_quantity(buf, SS_UNIT_TIME, &t) || !(t >= 0) ||
           (n_times && !(t > times[n_times - 1]))) {
         rc = key_error(x, sec, "times", SS_EPARSE, err,
-                       "expected increasing times >= 0 with units, like '1 ms, 2.5 ms', got '%s'", buf);
+                       "expected increasing times >= 0 with units, like '1 ms, 2.5 ms', got '%s'", tb);
         goto out;
       }
       if (n_times == cap) {
@@ -444,6 +461,8 @@ out:
 
 ss_experiment *ss_experiment_load(const char *path, const char *const *sets, int n_sets,
                                   const char *out_dir, ss_error *err) {
+  ss_error local;
+  if (!err) err = &local; /* messages are built from err->msg */
   ss_experiment *x = calloc(1, sizeof *x);
   if (!x) {
     ss_error_set(err, SS_ENOMEM, "out of memory");
@@ -499,6 +518,7 @@ ss_experiment *ss_experiment_load(const char *path, const char *const *sets, int
     rc = ss_error_set(err, SS_EPARSE, "%s: no [population] or [source] section", path);
     goto fail;
   }
+  x->net->incoming = SS_NET_IN_NONE; /* simulation needs no incoming order */
   x->weights_out = calloc(ns + 1, sizeof *x->weights_out);
   if (!x->weights_out) goto fail_msg;
   for (size_t s = 0; s < ns; ++s) {

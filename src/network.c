@@ -450,14 +450,18 @@ int ss_net_build(ss_net *net, ss_error *err) {
   net->n_groups = ng;
   net->grp_ptr = ss_malloc_array((size_t)nu + 1, sizeof *net->grp_ptr);
   net->grp_start = ss_malloc_array((size_t)ng + 1, sizeof *net->grp_start);
+  int keep_slots = net->incoming != SS_NET_IN_NONE;
   net->grp_delay = ss_malloc_array(ng, sizeof *net->grp_delay);
   net->grp_proj = ss_malloc_array(ng, sizeof *net->grp_proj);
   net->out_post = ss_malloc_array(S, sizeof *net->out_post);
   net->out_w = ss_malloc_array(S, sizeof *net->out_w);
-  net->out_slot = ss_malloc_array(S, sizeof *net->out_slot);
-  net->in_ptr = calloc((size_t)nu + 1, sizeof *net->in_ptr);
+  if (keep_slots) {
+    net->out_slot = ss_malloc_array(S, sizeof *net->out_slot);
+    net->in_ptr = calloc((size_t)nu + 1, sizeof *net->in_ptr);
+    if (!net->out_slot || !net->in_ptr) goto oom;
+  }
   if (!net->grp_ptr || !net->grp_start || !net->grp_delay || !net->grp_proj ||
-      !net->out_post || !net->out_w || !net->out_slot || !net->in_ptr)
+      !net->out_post || !net->out_w)
     goto oom;
   ng = 0;
   for (uint32_t u = 0; u < nu; ++u) {
@@ -465,7 +469,7 @@ int ss_net_build(ss_net *net, ss_error *err) {
     for (uint64_t k = cnt[u]; k < cnt[u + 1]; ++k) {
       uint64_t s = order[k];
       if (k == cnt[u] || c.delay[s] != c.delay[order[k - 1]] || c.proj[s] != c.proj[order[k - 1]]) {
-        net->grp_start[ng] = k;
+        net->grp_start[ng] = (uint32_t)k;
         net->grp_delay[ng] = c.delay[s];
         net->grp_proj[ng] = c.proj[s];
         ++ng;
@@ -475,25 +479,27 @@ int ss_net_build(ss_net *net, ss_error *err) {
     }
   }
   net->grp_ptr[nu] = ng;
-  net->grp_start[ng] = S;
+  net->grp_start[ng] = (uint32_t)S;
   /* incoming order: rows by post, within a row by (projection, pre, row order) */
-  for (size_t k = 0; k < S; ++k) net->in_ptr[net->out_post[k] + 1]++;
-  for (uint32_t u = 0; u < nu; ++u) net->in_ptr[u + 1] += net->in_ptr[u];
-  memcpy(cnt, net->in_ptr, ((size_t)nu + 1) * sizeof *cnt); /* fill pointers */
-  if (net->keep_in_pre) {
-    net->in_pre = ss_malloc_array(S, sizeof *net->in_pre);
-    if (!net->in_pre) goto oom;
-  }
-  for (uint32_t p = 0; p < net->n_projs; ++p)
-    for (uint32_t u = 0; u < nu; ++u)
-      for (uint32_t g = net->grp_ptr[u]; g < net->grp_ptr[u + 1]; ++g) {
-        if (net->grp_proj[g] != p) continue;
-        for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) {
-          uint64_t slot = cnt[net->out_post[k]]++;
-          net->out_slot[k] = (uint32_t)slot;
-          if (net->in_pre) net->in_pre[slot] = u;
+  if (keep_slots) {
+    for (size_t k = 0; k < S; ++k) net->in_ptr[net->out_post[k] + 1]++;
+    for (uint32_t u = 0; u < nu; ++u) net->in_ptr[u + 1] += net->in_ptr[u];
+    for (uint32_t u = 0; u <= nu; ++u) cnt[u] = net->in_ptr[u]; /* fill pointers */
+    if (net->incoming == SS_NET_IN_FULL) {
+      net->in_pre = ss_malloc_array(S, sizeof *net->in_pre);
+      if (!net->in_pre) goto oom;
+    }
+    for (uint32_t p = 0; p < net->n_projs; ++p)
+      for (uint32_t u = 0; u < nu; ++u)
+        for (uint32_t g = net->grp_ptr[u]; g < net->grp_ptr[u + 1]; ++g) {
+          if (net->grp_proj[g] != p) continue;
+          for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) {
+            uint64_t slot = cnt[net->out_post[k]]++;
+            net->out_slot[k] = (uint32_t)slot;
+            if (net->in_pre) net->in_pre[slot] = u;
+          }
         }
-      }
+  }
   free(order);
   free(cnt);
   coo_free(&c);
@@ -510,10 +516,11 @@ fail:
 
 size_t ss_net_bytes(const ss_net *net) {
   size_t S = net->n_syn, nu = net->n_units, ng = net->n_groups;
-  size_t b = S * (sizeof(uint32_t) + sizeof(double) + sizeof(uint32_t));
+  size_t b = S * (sizeof(uint32_t) + sizeof(double));
+  if (net->out_slot) b += S * sizeof(uint32_t) + (nu + 1) * sizeof(uint32_t);
   if (net->in_pre) b += S * sizeof(uint32_t);
-  b += (nu + 1) * (sizeof(uint32_t) + sizeof(uint64_t));
-  b += (ng + 1) * sizeof(uint64_t) + ng * (sizeof(double) + sizeof(uint16_t));
+  b += (nu + 1) * sizeof(uint32_t);
+  b += (ng + 1) * sizeof(uint32_t) + ng * (sizeof(double) + sizeof(uint16_t));
   return b;
 }
 

@@ -69,7 +69,7 @@ static inline int oracle_load(oracle_net *o, const char *cfg, ss_error *err) {
     ss_proj_free_edges(&pr);
     if (rc < 0) return rc;
   }
-  o->net->keep_in_pre = 1;
+  o->net->incoming = SS_NET_IN_FULL;
   if ((rc = ss_net_build(o->net, err))) return rc;
   char name[256];
   ss_spikes in;

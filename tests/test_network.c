@@ -64,7 +64,7 @@ START_TEST(test_csr_matches_dense_adjacency_of_edge_list) {
   ck_assert_int_eq(ss_net_add_source(net, "in", 7, &err), 0);
   ck_assert_int_eq(ss_net_add_lif(net, "a", 5, &lp, 0, &err), 1);
   ck_assert_int_eq(ss_net_add_lif(net, "b", 4, &lp, 0, &err), 2);
-  net->keep_in_pre = 1;
+  net->incoming = SS_NET_IN_FULL;
   /* random explicit edges with repeated pairs and mixed delays */
   ss_rng r;
   ss_rng_init(&r, 11, 0);

@@ -12,7 +12,8 @@
  *     slots (sorted by projection, then pre), which the learning sweep reads
  *     and writes contiguously; out_slot maps outgoing to incoming order and
  *     in_pre[slot] (built on request, for learning) gives the presynaptic id.
- * Memory: 16 bytes per synapse (post, weight, slot), plus 4 with in_pre.
+ * Memory per synapse: 12 bytes to simulate (post, weight), 16 with the
+ * incoming slot (the default), 20 with in_pre.  At most 2^32 - 1 synapses.
  * Units: ms, mV. */
 #ifndef SUPERSPIKE_NETWORK_H
 #define SUPERSPIKE_NETWORK_H
@@ -29,6 +30,13 @@ extern "C" {
 #endif
 
 #define SS_NAME_MAX 64
+
+/* What ss_net_build keeps of the incoming (post-major) order. */
+enum {
+  SS_NET_IN_SLOTS = 0, /* out_slot and in_ptr: what the window log needs */
+  SS_NET_IN_NONE = 1,  /* nothing: simulation only, 4 bytes per synapse less */
+  SS_NET_IN_FULL = 2   /* also in_pre: what the learning sweep needs */
+};
 
 typedef enum ss_pop_kind { SS_POP_LIF = 0, SS_POP_SOURCE = 1 } ss_pop_kind;
 
@@ -91,19 +99,20 @@ typedef struct ss_net {
   uint32_t n_units;       /* total units over all populations */
   uint16_t *unit_pop;     /* population of each unit */
   int built;
-  int keep_in_pre;        /* set before ss_net_build to fill in_pre */
+  int incoming;           /* set before ss_net_build: SS_NET_IN_SLOTS (default),
+                             SS_NET_IN_NONE or SS_NET_IN_FULL */
   /* outgoing CSR, built */
   size_t n_syn;
   uint32_t *grp_ptr;      /* [n_units+1]: groups of unit u are grp_ptr[u]..grp_ptr[u+1]-1 */
-  uint64_t *grp_start;    /* [n_groups+1]: synapses of group g are grp_start[g]..grp_start[g+1]-1 */
+  uint32_t *grp_start;    /* [n_groups+1]: synapses of group g are grp_start[g]..grp_start[g+1]-1 */
   double *grp_delay;      /* [n_groups] ms */
   uint16_t *grp_proj;     /* [n_groups] projection of the group */
   uint32_t n_groups;
   uint32_t *out_post;     /* [n_syn] postsynaptic global id */
   double *out_w;          /* [n_syn] weight (mV) */
-  uint32_t *out_slot;     /* [n_syn] slot in incoming order */
+  uint32_t *out_slot;     /* [n_syn] slot in incoming order, or NULL (SS_NET_IN_NONE) */
   /* incoming CSR, built */
-  uint64_t *in_ptr;       /* [n_units+1]: slots of neuron u are in_ptr[u]..in_ptr[u+1]-1 */
+  uint32_t *in_ptr;       /* [n_units+1]: slots of neuron u are in_ptr[u]..in_ptr[u+1]-1 */
   uint32_t *in_pre;       /* [n_syn] presynaptic global id, or NULL */
 } ss_net;
 
