@@ -3,8 +3,8 @@
  * This is the boundary where units are converted and every value is
  * validated, so errors can name the file, line and key (doc/config.md).
  * Seeds: every source and projection draws from its own stream of the run's
- * master seed (or its own `seed` key), so adding a projection does not
- * change the others' random numbers. */
+ * master seed, keyed by its section's name (or uses its own `seed` key), so
+ * adding or reordering sections does not change the others' numbers. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -127,9 +127,17 @@ static int get_dist(ss_experiment *x, size_t sec, const char *key, ss_unit unit,
   return SS_OK;
 }
 
-static uint64_t stream_seed(uint64_t master, uint64_t stream) {
+/* Seed of a section's own random stream: a hash of its type and name mixed
+ * with the master seed, so sections can be added, removed or reordered
+ * without changing the random numbers of the others. */
+static uint64_t stream_seed(const ss_experiment *x, size_t sec) {
+  const ss_config_section *sc = ss_config_section_at(x->cfg, sec);
+  uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+  for (const char *c = sc->type; *c; ++c) h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+  h = (h ^ '/') * 0x100000001b3ull;
+  for (const char *c = sc->name ? sc->name : ""; *c; ++c) h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
   ss_rng r;
-  ss_rng_init(&r, master, 1000 + stream);
+  ss_rng_init(&r, x->seed, h);
   return ss_rng_u64(&r);
 }
 
@@ -256,7 +264,7 @@ static int load_source(ss_experiment *x, size_t sec, const char *name, ss_error 
   if (type == 0) {
     if ((rc = get_pos(x, sec, "rate", SS_UNIT_RATE, 1, 0, &rate, 1, err))) return rc;
     if ((rc = ss_config_get_int(x->cfg, sec, "seed", 0, 0, INT64_MAX, -1, &seed, err))) return rc;
-    uint64_t s = seed >= 0 ? (uint64_t)seed : stream_seed(x->seed, sec);
+    uint64_t s = seed >= 0 ? (uint64_t)seed : stream_seed(x, sec);
     rc = ss_source_init_poisson(src, (uint32_t)size, off, rate, s, period, err);
     if (rc) return key_error(x, sec, "rate", rc, err, "%s", err->msg);
     return SS_OK;
@@ -343,7 +351,7 @@ static int load_projection(ss_experiment *x, size_t sec, const char *name, ss_er
   if (p.delay.kind != SS_DIST_NORMAL && !(p.delay.a >= 0))
     return key_error(x, sec, "delay", SS_EINVAL, err, "must be >= 0");
   if ((rc = ss_config_get_int(x->cfg, sec, "seed", 0, 0, INT64_MAX, -1, &seed, err))) return rc;
-  p.seed = seed >= 0 ? (uint64_t)seed : stream_seed(x->seed, sec);
+  p.seed = seed >= 0 ? (uint64_t)seed : stream_seed(x, sec);
   if (p.conn == SS_CONN_FILE) {
     const char *file;
     if ((rc = ss_config_get_string(x->cfg, sec, "file", 1, NULL, &file, err))) return rc;

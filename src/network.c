@@ -619,6 +619,8 @@ int ss_proj_read_edges(ss_proj *proj, const char *path, uint32_t n_pre,
     int nf = 0;
     while (*s == ' ' || *s == '\t') ++s;
     if (*s == '#' || *s == '\n' || *s == '\r' || !*s) continue;
+    char *hash = strchr(s, '#'); /* trailing comment */
+    if (hash) *hash = '\0';
     while (nf < 5 && (s = next_field(s, &f[nf]))) ++nf;
     if (nf < 3 || nf > 4) {
       rc = ss_error_set(err, SS_EPARSE, "%s:%ld: expected 'pre post weight [delay]', got %d field%s",

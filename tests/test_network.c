@@ -279,8 +279,18 @@ START_TEST(test_edge_list_malformed_corpus) {
     ck_assert_msg(strstr(err.msg, path) == err.msg, "case %zu: message must start with the path", c);
     ck_assert_ptr_null(q.e_pre);
   }
+  /* comments: whole lines and after the numbers */
+  FILE *fp = fopen(path, "w");
+  fputs("# header\n  # indented\n0 1 0.5 2  # trailing\n\n4 3 -1e-3 0\n", fp);
+  fclose(fp);
   ss_proj q = proj_spec("q", 0, 1, SS_CONN_FILE);
   ss_error err = {0};
+  ck_assert_msg(ss_proj_read_edges(&q, path, 5, 4, &err) == 0, "%s", err.msg);
+  ck_assert_uint_eq(q.n_edges, 2);
+  ck_assert_uint_eq(q.e_pre[1], 4);
+  ck_assert_uint_eq(q.e_post[1], 3);
+  ck_assert(q.e_w[1] == -1e-3 && q.e_delay[0] == 2.0);
+  ss_proj_free_edges(&q);
   ck_assert_int_eq(ss_proj_read_edges(&q, "/nonexistent/x.edges", 5, 4, &err), SS_EIO);
   ck_assert(strstr(err.msg, "/nonexistent/x.edges: cannot open edge list") != NULL);
   unlink(path);
