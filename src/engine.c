@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "superspike/engine.h"
 
+#define SS_FIFO_MAX 16 /* most distinct delays served by FIFOs */
 #define SS_PREFETCH 8 /* arrivals fetched ahead; measured: 4-16 all similar */
 
 typedef struct nstate {
@@ -35,7 +36,21 @@ struct ss_engine {
   nstate *ns;            /* [n_units]; sources have unused entries */
   ss_lif_params *prm;    /* [n_pops] copy of each population's parameters */
   ss_nheap *nh;
+  /* Arrival queue.  With few distinct delays (the common case: one per
+   * projection) every spike pushes one entry per delay group at emission
+   * into the FIFO of that delay; pushes happen in time order, so each FIFO
+   * is sorted and the queue is a merge of a few FIFO heads: O(1) per entry.
+   * Otherwise a heap holds one entry per in-flight spike and chains its
+   * delay groups.  bench_queue measures both structures. */
+  int use_fifo;
   ss_aheap *ah;
+  struct fifo {
+    ss_arrival *a;         /* ring buffer, capacity a power of two */
+    size_t head, n, cap;
+  } *fifo;
+  uint32_t n_fifo;
+  uint16_t *grp_fifo;      /* [n_groups] FIFO (delay class) of each group */
+  size_t n_fifo_busy;      /* entries in all FIFOs */
   double t;              /* current time (ms) */
   ss_stats st;
   ss_lif_stats lst;
@@ -170,6 +185,10 @@ ss_engine *ss_engine_create(ss_net *net, ss_source **sources, ss_record *rec, ss
   e->nh = ss_nheap_create(nu);
   e->ah = ss_aheap_create(1024);
   if (!e->ns || !e->prm || !e->src_pops || !e->nh || !e->ah) goto oom;
+  if (ss_engine_set_arrival_queue(e, SS_ARRIVALS_AUTO, err)) {
+    ss_engine_destroy(e);
+    return NULL;
+  }
   for (uint32_t p = 0; p < net->n_pops; ++p) {
     const ss_pop *pp = &net->pops[p];
     e->prm[p] = pp->lif;
@@ -199,6 +218,10 @@ void ss_engine_destroy(ss_engine *e) {
   free(e->src_pops);
   ss_nheap_destroy(e->nh);
   ss_aheap_destroy(e->ah);
+  if (e->fifo)
+    for (uint32_t j = 0; j < e->n_fifo; ++j) free(e->fifo[j].a);
+  free(e->fifo);
+  free(e->grp_fifo);
   free(e->log.rec);
   free(e->log.row);
   free(e->log.v0);
@@ -211,12 +234,84 @@ void ss_engine_destroy(ss_engine *e) {
 
 /* ------------------------------------------------------------ handlers */
 
-/* Start delivering a spike of unit u emitted at t: one heap entry for its
- * first delay group (the next group is pushed when this one is delivered). */
+/* ---------------------------------------------------------- arrival queue */
+
+static int fifo_push(struct fifo *f, const ss_arrival *a) {
+  if (f->n == f->cap) {
+    size_t cap = f->cap ? 2 * f->cap : 256;
+    ss_arrival *na = ss_malloc_array(cap, sizeof *na);
+    if (!na) return SS_ENOMEM;
+    for (size_t i = 0; i < f->n; ++i) na[i] = f->a[(f->head + i) & (f->cap - 1)];
+    free(f->a);
+    f->a = na;
+    f->head = 0;
+    f->cap = cap;
+  }
+  f->a[(f->head + f->n) & (f->cap - 1)] = *a;
+  f->n++;
+  return SS_OK;
+}
+
+int ss_engine_set_arrival_queue(ss_engine *e, int kind, ss_error *err) {
+  const ss_net *net = e->net;
+  if (e->ah->n || e->n_fifo_busy)
+    return ss_error_set(err, SS_ESTATE, "engine: the arrival queue can only change while empty");
+  if (e->fifo)
+    for (uint32_t j = 0; j < e->n_fifo; ++j) free(e->fifo[j].a);
+  free(e->fifo);
+  free(e->grp_fifo);
+  e->fifo = NULL;
+  e->grp_fifo = NULL;
+  e->n_fifo = 0;
+  e->use_fifo = 0;
+  if (kind == SS_ARRIVALS_HEAP) return SS_OK;
+  /* distinct delays, at most SS_FIFO_MAX of them */
+  double d[SS_FIFO_MAX];
+  uint32_t nd = 0;
+  for (uint32_t g = 0; g < net->n_groups && nd <= SS_FIFO_MAX; ++g) {
+    uint32_t j = 0;
+    while (j < nd && d[j] != net->grp_delay[g]) ++j;
+    if (j == nd) {
+      if (nd == SS_FIFO_MAX) {
+        nd = SS_FIFO_MAX + 1;
+        break;
+      }
+      d[nd++] = net->grp_delay[g];
+    }
+  }
+  if (nd > SS_FIFO_MAX) {
+    if (kind == SS_ARRIVALS_FIFO)
+      return ss_error_set(err, SS_EINVAL, "engine: more than %d distinct delays: use the heap", SS_FIFO_MAX);
+    return SS_OK;
+  }
+  e->grp_fifo = ss_malloc_array(net->n_groups ? net->n_groups : 1, sizeof *e->grp_fifo);
+  e->fifo = calloc(nd ? nd : 1, sizeof *e->fifo);
+  if (!e->grp_fifo || !e->fifo) return ss_error_set(err, SS_ENOMEM, "engine: out of memory");
+  for (uint32_t g = 0; g < net->n_groups; ++g) {
+    uint16_t j = 0;
+    while (d[j] != net->grp_delay[g]) ++j;
+    e->grp_fifo[g] = j;
+  }
+  e->n_fifo = nd;
+  e->use_fifo = 1;
+  return SS_OK;
+}
+
+/* Start delivering a spike of unit u emitted at t: FIFO mode, one entry per
+ * delay group now; heap mode, one entry for its first group (the next group
+ * is pushed when this one is delivered). */
 static int fan_out(ss_engine *e, uint32_t u, double t) {
   const ss_net *net = e->net;
-  uint32_t g = net->grp_ptr[u];
-  if (g == net->grp_ptr[u + 1]) return SS_OK;
+  uint32_t g = net->grp_ptr[u], g1 = net->grp_ptr[u + 1];
+  if (g == g1) return SS_OK;
+  if (e->use_fifo) {
+    for (; g < g1; ++g) {
+      ss_arrival a = {{t + net->grp_delay[g], SS_EV_ARRIVAL, u}, t, g, 0};
+      if (fifo_push(&e->fifo[e->grp_fifo[g]], &a)) return SS_ENOMEM;
+      e->n_fifo_busy++;
+    }
+    return SS_OK;
+  }
   ss_arrival a = {{t + net->grp_delay[g], SS_EV_ARRIVAL, u}, t, g, 0};
   return ss_aheap_push(e->ah, &a);
 }
@@ -279,7 +374,7 @@ static int on_arrival(ss_engine *e, const ss_arrival *a) {
   }
   count_rejections(e, n_pred, n_sign, n_bound);
   e->st.syn_events += k1 - k0;
-  if (g + 1 < net->grp_ptr[u + 1]) { /* next delay group of the same spike */
+  if (!e->use_fifo && g + 1 < net->grp_ptr[u + 1]) { /* next delay group of the same spike */
     ss_arrival nx = {{a->t_spike + net->grp_delay[g + 1], SS_EV_ARRIVAL, u}, a->t_spike, g + 1, 0};
     return ss_aheap_push(e->ah, &nx);
   }
@@ -304,7 +399,20 @@ int ss_engine_run(ss_engine *e, double t_stop, ss_error *err) {
   double t_sample = e->rec ? ss_record_next_sample(e->rec) : INFINITY;
   for (;;) {
     ss_key k = ss_nheap_top(e->nh);
-    ss_key ka = ss_aheap_top(e->ah);
+    ss_key ka;
+    uint32_t fi = 0;
+    if (e->use_fifo) {
+      ka = (ss_key){INFINITY, SS_EV_NONE, 0};
+      for (uint32_t j = 0; j < e->n_fifo; ++j) {
+        const struct fifo *f = &e->fifo[j];
+        if (f->n && ss_key_less(f->a[f->head].key, ka)) {
+          ka = f->a[f->head].key;
+          fi = j;
+        }
+      }
+    } else {
+      ka = ss_aheap_top(e->ah);
+    }
     if (ss_key_less(ka, k)) k = ka;
     uint32_t src = UINT32_MAX;
     for (uint32_t j = 0; j < e->n_src; ++j) {
@@ -338,7 +446,15 @@ int ss_engine_run(ss_engine *e, double t_stop, ss_error *err) {
         break;
       case SS_EV_ARRIVAL: {
         ss_arrival a;
-        ss_aheap_pop(e->ah, &a);
+        if (e->use_fifo) {
+          struct fifo *f = &e->fifo[fi];
+          a = f->a[f->head];
+          f->head = (f->head + 1) & (f->cap - 1);
+          f->n--;
+          e->n_fifo_busy--;
+        } else {
+          ss_aheap_pop(e->ah, &a);
+        }
         rc = on_arrival(e, &a);
         break;
       }

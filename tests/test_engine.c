@@ -318,6 +318,72 @@ START_TEST(test_same_input_bit_identical_and_chunking_invariant) {
 }
 END_TEST
 
+/* A random recurrent network with three distinct delays: the FIFO arrival
+ * queue and the heap deliver the same events, so the spikes are identical. */
+static void run_delay_net(int kind, ss_spikes *out) {
+  ss_error err = {0};
+  ss_lif_params p;
+  ss_lif_params_default(&p);
+  p.t_ref = 2.0;
+  ss_net *net = ss_net_create();
+  ck_assert_int_eq(ss_net_add_source(net, "drive", 200, &err), 0);
+  ck_assert_int_eq(ss_net_add_lif(net, "x", 300, &p, 0, &err), 1);
+  const double delays[3] = {0.8, 1.5, 3.0};
+  for (int k = 0; k < 3; ++k) {
+    ss_proj pr;
+    memset(&pr, 0, sizeof pr);
+    snprintf(pr.name, sizeof pr.name, "p%d", k);
+    pr.pre = k == 0 ? 0 : 1;
+    pr.post = 1;
+    pr.conn = SS_CONN_FIXED_PROB;
+    pr.p = k == 0 ? 0.1 : 0.05;
+    pr.weight = (ss_dist){SS_DIST_NORMAL, k == 0 ? 12.0 : 0.5, 4.0, -INFINITY, INFINITY};
+    pr.delay = (ss_dist){SS_DIST_CONSTANT, delays[k], 0, 0, INFINITY};
+    pr.seed = 10 + (uint64_t)k;
+    ck_assert_int_ge(ss_net_add_proj(net, &pr, &err), 0);
+  }
+  ck_assert_int_eq(ss_net_build(net, &err), 0);
+  ss_source src;
+  ck_assert_int_eq(ss_source_init_poisson(&src, 200, 0, 20.0, 5, 0, &err), 0);
+  ss_source *sources[2] = {&src, NULL};
+  ss_record *rec = ss_record_create(net);
+  ck_assert_int_eq(ss_record_add_spikes(rec, 1, "/dev/null", &err), 0);
+  ss_engine *e = ss_engine_create(net, sources, rec, &err);
+  ck_assert_msg(ss_engine_set_arrival_queue(e, kind, &err) == 0, "%s", err.msg);
+  ck_assert_int_eq(ss_engine_run(e, 500.0, &err), 0);
+  *out = rec->sm[0].spikes;
+  ss_spikes_init(&rec->sm[0].spikes);
+  ss_engine_destroy(e);
+  ss_record_destroy(rec);
+  ss_source_clear(&src);
+  ss_net_destroy(net);
+}
+
+START_TEST(test_fifo_and_heap_arrival_queues_agree) {
+  ss_spikes a, b;
+  run_delay_net(SS_ARRIVALS_FIFO, &a);
+  run_delay_net(SS_ARRIVALS_HEAP, &b);
+  ck_assert_uint_gt(a.n, 100);
+  ck_assert_uint_eq(a.n, b.n);
+  ck_assert(memcmp(a.t, b.t, a.n * sizeof(double)) == 0);
+  ck_assert(memcmp(a.id, b.id, a.n * sizeof(uint32_t)) == 0);
+  ss_spikes_clear(&a);
+  ss_spikes_clear(&b);
+}
+END_TEST
+
+START_TEST(test_fifo_refused_with_many_delays) {
+  oracle_net o; /* per-synapse random delays: hundreds of distinct values */
+  ss_error err = {0};
+  ck_assert_int_eq(oracle_load(&o, "A_seed1", &err), 0);
+  ss_engine *e = ss_engine_create(o.net, o.sources, o.rec, &err);
+  ck_assert_int_eq(ss_engine_set_arrival_queue(e, SS_ARRIVALS_FIFO, &err), SS_EINVAL);
+  ck_assert(strstr(err.msg, "distinct delays"));
+  ss_engine_destroy(e);
+  oracle_free(&o);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("engine");
   TCase *tc = tcase_create("oracle");
@@ -340,6 +406,8 @@ int main(void) {
   tcase_set_timeout(t2, 60);
   tcase_add_test(t2, test_window_log_records_every_neuron_event_in_order);
   tcase_add_test(t2, test_same_input_bit_identical_and_chunking_invariant);
+  tcase_add_test(t2, test_fifo_and_heap_arrival_queues_agree);
+  tcase_add_test(t2, test_fifo_refused_with_many_delays);
   suite_add_tcase(s, t2);
   return ss_test_run(s);
 }

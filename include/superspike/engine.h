@@ -67,6 +67,15 @@ ss_engine *ss_engine_create(ss_net *net, ss_source **sources, ss_record *rec,
                             ss_error *err);
 void ss_engine_destroy(ss_engine *e);
 
+/* Arrival queue: SS_ARRIVALS_AUTO (default) uses one FIFO per distinct
+ * delay when the network has at most 16 distinct delays, else a heap;
+ * HEAP and FIFO force one (FIFO fails with SS_EINVAL if there are too many
+ * delays).  Both give the same order: (arrival time, presynaptic id) — up
+ * to equal-time arrivals of the same delay, which FIFOs keep in emission
+ * order.  Only while no spike is in flight (before the first run). */
+enum { SS_ARRIVALS_AUTO = 0, SS_ARRIVALS_HEAP = 1, SS_ARRIVALS_FIFO = 2 };
+int ss_engine_set_arrival_queue(ss_engine *e, int kind, ss_error *err);
+
 /* Process every event with time < t_stop (ms), then advance the clock to
  * t_stop.  Can be called repeatedly with increasing t_stop. */
 int ss_engine_run(ss_engine *e, double t_stop, ss_error *err);
