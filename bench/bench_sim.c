@@ -90,6 +90,11 @@ static result run_one(uint32_t n, double duration_s, double rate, int clock, dou
     e = ss_engine_create(net, sources, NULL, &err);
     if (!e || ss_engine_run(e, duration_s * 1000.0, &err)) die(&err);
     st = ss_engine_stats(e);
+    const ss_lif_stats *ls = ss_engine_lif_stats(e);
+    if (getenv("SS_BENCH_VERBOSE"))
+      fprintf(stderr, "predictions %llu: rejected by sign %.1f%%, bound %.1f%%, peak %.1f%%, solved %.1f%%\n",
+              ls->calls, 100.0 * ls->rejected_sign / ls->calls, 100.0 * ls->rejected_bound / ls->calls,
+              100.0 * ls->rejected_peak / ls->calls, 100.0 * ls->solved / ls->calls);
   }
   r.wall = now() - t1;
   r.syn_events = st->syn_events;
