@@ -54,6 +54,13 @@ struct ss_engine {
   double t;              /* current time (ms) */
   ss_stats st;
   ss_lif_stats lst;
+  /* outputs: per population its target cursor (or NULL) and a flag */
+  ss_source **targets;   /* [n_pops] */
+  uint8_t *is_output;    /* [n_pops] */
+  uint32_t *tgt_pops;    /* populations with a target cursor */
+  uint32_t n_tgt;
+  /* per delay group PSP traces of the arrival train (learning) */
+  double *psp_y, *psp_z, *psp_t; /* [n_groups] or NULL */
   int log_on;
   ss_window_log log;
   ss_log_rec *log_tmp;   /* scratch for grouping the log by neuron */
@@ -165,6 +172,19 @@ static int log_append(ss_engine *e, double t, uint32_t n, uint32_t code) {
   return SS_OK;
 }
 
+static int err_append(ss_engine *e, double t, uint32_t n, int32_t sign) {
+  ss_window_log *L = &e->log;
+  if (L->n_err == L->cap_err) {
+    size_t cap = L->cap_err ? 2 * L->cap_err : 256;
+    ss_err_rec *r = ss_realloc_array(L->err, cap, sizeof *r);
+    if (!r) return SS_ENOMEM;
+    L->err = r;
+    L->cap_err = cap;
+  }
+  L->err[L->n_err++] = (ss_err_rec){t, n, sign};
+  return SS_OK;
+}
+
 /* ------------------------------------------------------------ create */
 
 ss_engine *ss_engine_create(ss_net *net, ss_source **sources, ss_record *rec, ss_error *err) {
@@ -182,6 +202,10 @@ ss_engine *ss_engine_create(ss_net *net, ss_source **sources, ss_record *rec, ss
   e->ns = aligned_alloc(64, ((size_t)nu * sizeof *e->ns + 63) / 64 * 64 + 64);
   e->prm = ss_malloc_array(net->n_pops, sizeof *e->prm);
   e->src_pops = ss_malloc_array(net->n_pops, sizeof *e->src_pops);
+  e->targets = calloc(net->n_pops ? net->n_pops : 1, sizeof *e->targets);
+  e->is_output = calloc(net->n_pops ? net->n_pops : 1, 1);
+  e->tgt_pops = ss_malloc_array(net->n_pops ? net->n_pops : 1, sizeof *e->tgt_pops);
+  if (!e->targets || !e->is_output || !e->tgt_pops) goto oom;
   e->nh = ss_nheap_create(nu);
   e->ah = ss_aheap_create(1024);
   if (!e->ns || !e->prm || !e->src_pops || !e->nh || !e->ah) goto oom;
@@ -222,6 +246,13 @@ void ss_engine_destroy(ss_engine *e) {
     for (uint32_t j = 0; j < e->n_fifo; ++j) free(e->fifo[j].a);
   free(e->fifo);
   free(e->grp_fifo);
+  free(e->targets);
+  free(e->is_output);
+  free(e->tgt_pops);
+  free(e->psp_y);
+  free(e->psp_z);
+  free(e->psp_t);
+  free(e->log.err);
   free(e->log.rec);
   free(e->log.row);
   free(e->log.v0);
@@ -325,6 +356,7 @@ static int on_spike(ss_engine *e, uint32_t n, double t) {
   e->st.spikes++;
   if (e->rec && ss_record_spike(e->rec, n, t)) return SS_ENOMEM;
   if (e->log_on && log_append(e, t, n, SS_LOG_SPIKE)) return SS_ENOMEM;
+  if (e->log_on && e->is_output[s->pop] && err_append(e, t, n, -1)) return SS_ENOMEM;
   if (p->t_ref > 0) {
     s->refr = 1;
     schedule(e, n, s, t + p->t_ref, SS_EV_REF_END);
@@ -352,6 +384,13 @@ static int on_arrival(ss_engine *e, const ss_arrival *a) {
   double t = a->key.t;
   uint32_t g = a->group, u = a->key.id;
   uint64_t k0 = net->grp_start[g], k1 = net->grp_start[g + 1];
+  if (e->psp_y) { /* the group's PSP trace: advance, then one more arrival */
+    double y, z;
+    ss_engine_psp(e, g, t, &y, &z);
+    e->psp_y[g] = y + 1.0;
+    e->psp_z[g] = z;
+    e->psp_t[g] = t;
+  }
   const uint32_t *post = net->out_post;
   const double *w = net->out_w;
   uint64_t n_pred = 0, n_sign = 0, n_bound = 0;
@@ -364,7 +403,7 @@ static int on_arrival(ss_engine *e, const ss_arrival *a) {
 #endif
     advance(e, s, t);
     s->I += w[k];
-    if (e->log_on && log_append(e, t, n, net->out_slot[k])) return SS_ENOMEM;
+    if (e->log_on && log_append(e, t, n, (uint32_t)k)) return SS_ENOMEM;
     if (!s->refr) {
       int r = predict(e, n, s, t);
       n_pred++;
@@ -424,6 +463,16 @@ int ss_engine_run(ss_engine *e, double t_stop, ss_error *err) {
         src = j;
       }
     }
+    uint32_t tgt = UINT32_MAX;
+    for (uint32_t j = 0; j < e->n_tgt; ++j) {
+      uint32_t id;
+      double ts = ss_source_peek(e->targets[e->tgt_pops[j]], &id);
+      ss_key kt = {ts, SS_EV_TARGET, id};
+      if (ss_key_less(kt, k)) {
+        k = kt;
+        tgt = j;
+      }
+    }
     if (t_sample <= k.t) { /* SAMPLE precedes every other class at equal t */
       k.t = t_sample;
       k.cls = SS_EV_SAMPLE;
@@ -458,6 +507,10 @@ int ss_engine_run(ss_engine *e, double t_stop, ss_error *err) {
         rc = on_arrival(e, &a);
         break;
       }
+      case SS_EV_TARGET:
+        ss_source_next(e->targets[e->tgt_pops[tgt]]);
+        if (e->log_on && err_append(e, k.t, k.id, +1)) rc = SS_ENOMEM;
+        break;
       case SS_EV_INPUT: {
         ss_source *s = e->sources[e->src_pops[src]];
         e->st.input_spikes++;
@@ -488,6 +541,7 @@ static void log_snapshot(ss_engine *e) {
   ss_window_log *L = &e->log;
   L->t0 = e->t;
   L->n = 0;
+  L->n_err = 0;
   for (uint32_t u = 0; u < e->net->n_units; ++u) {
     const nstate *s = &e->ns[u];
     state_at(e, s, e->t, &L->v0[u], &L->i0[u]);
@@ -547,4 +601,65 @@ const ss_window_log *ss_engine_log_close(ss_engine *e) {
 void ss_engine_log_reopen(ss_engine *e) {
   e->log_on = 1;
   log_snapshot(e);
+}
+
+/* ------------------------------------------------------------ learning support */
+
+int ss_engine_set_targets(ss_engine *e, uint32_t pop, ss_source *targets, ss_error *err) {
+  const ss_net *net = e->net;
+  if (pop >= net->n_pops || net->pops[pop].kind != SS_POP_LIF)
+    return ss_error_set(err, SS_EINVAL, "engine: outputs must be a neuron population");
+  if (targets && (targets->offset != net->pops[pop].offset || targets->size != net->pops[pop].size))
+    return ss_error_set(err, SS_EINVAL, "engine: targets of '%s' must cover exactly its %u neurons",
+                        net->pops[pop].name, net->pops[pop].size);
+  e->is_output[pop] = 1;
+  if (targets && !e->targets[pop]) e->tgt_pops[e->n_tgt++] = pop;
+  e->targets[pop] = targets;
+  return SS_OK;
+}
+
+int ss_engine_enable_psp(ss_engine *e, ss_error *err) {
+  uint32_t ng = e->net->n_groups;
+  if (e->psp_y) return SS_OK;
+  e->psp_y = calloc(ng ? ng : 1, sizeof *e->psp_y);
+  e->psp_z = calloc(ng ? ng : 1, sizeof *e->psp_z);
+  e->psp_t = calloc(ng ? ng : 1, sizeof *e->psp_t);
+  if (!e->psp_y || !e->psp_z || !e->psp_t) return ss_error_set(err, SS_ENOMEM, "engine: out of memory");
+  for (uint32_t g = 0; g < ng; ++g) e->psp_t[g] = e->t;
+  return SS_OK;
+}
+
+void ss_engine_psp(const ss_engine *e, uint32_t g, double t, double *y, double *z) {
+  const ss_net *net = e->net;
+  /* the kernel is the post population's (one projection per group) */
+  const ss_lif_params *p = &net->pops[net->projs[net->grp_proj[g]].post].lif;
+  double yy = e->psp_y[g], zz = e->psp_z[g], h = t - e->psp_t[g];
+  if (h > 0) ss_lif_propagate(p, h, &zz, &yy); /* (y, z) <-> (I, v) */
+  *y = yy;
+  *z = zz;
+}
+
+void ss_engine_reset(ss_engine *e, double t) {
+  const ss_net *net = e->net;
+  for (uint32_t p = 0; p < net->n_pops; ++p) {
+    const ss_pop *pp = &net->pops[p];
+    for (uint32_t k = 0; k < pp->size; ++k) {
+      nstate *s = &e->ns[pp->offset + k];
+      s->v = pp->kind == SS_POP_LIF ? pp->v_init : 0;
+      s->I = 0;
+      s->t_last = t;
+      s->refr = 0;
+      s->queued = 0;
+    }
+  }
+  ss_nheap_clear(e->nh);
+  ss_aheap_clear(e->ah);
+  for (uint32_t j = 0; j < e->n_fifo; ++j) e->fifo[j].head = e->fifo[j].n = 0;
+  e->n_fifo_busy = 0;
+  if (e->psp_y)
+    for (uint32_t g = 0; g < net->n_groups; ++g) {
+      e->psp_y[g] = e->psp_z[g] = 0;
+      e->psp_t[g] = t;
+    }
+  e->t = t;
 }

@@ -267,7 +267,10 @@ START_TEST(test_window_log_records_every_neuron_event_in_order) {
       else if (r->code == SS_LOG_REF_END) n_ref++;
       else {
         n_arr++;
-        ck_assert(r->code >= o.net->in_ptr[u] && r->code < o.net->in_ptr[u + 1]); /* slot of u's row */
+        ck_assert_uint_lt(r->code, o.net->n_syn);
+        ck_assert_uint_eq(o.net->out_post[r->code], u); /* a synapse onto u */
+        uint32_t slot = o.net->out_slot[r->code];
+        ck_assert(slot >= o.net->in_ptr[u] && slot < o.net->in_ptr[u + 1]);
       }
     }
   ck_assert_uint_eq(L->row[o.net->n_units], L->n);

@@ -38,15 +38,24 @@ typedef struct ss_stats {
   uint64_t steps;        /* time steps (clock engine) */
 } ss_stats;
 
-/* Log record codes (besides arrival slots, which are < SS_LOG_REF_END). */
+/* Log record codes (besides arrivals, whose code is the synapse's index k in
+ * the outgoing order: out_w[k] is its weight, out_slot[k] its incoming slot). */
 #define SS_LOG_SPIKE 0xFFFFFFFFu
 #define SS_LOG_REF_END 0xFFFFFFFEu
 
 typedef struct ss_log_rec {
   double t;          /* ms */
   uint32_t neuron;   /* global id */
-  uint32_t code;     /* incoming slot of an arrival, SS_LOG_SPIKE or SS_LOG_REF_END */
+  uint32_t code;     /* outgoing index of an arrival, SS_LOG_SPIKE or SS_LOG_REF_END */
 } ss_log_rec;
+
+/* An output error event: +1 at a target spike, -1 at a spike of the output
+ * neuron (event-driven.md §1.3). */
+typedef struct ss_err_rec {
+  double t;          /* ms */
+  uint32_t neuron;   /* global id of the output neuron */
+  int32_t sign;      /* +1 target, -1 own spike */
+} ss_err_rec;
 
 typedef struct ss_window_log {
   ss_log_rec *rec;   /* in processing order while open; grouped by neuron after close */
@@ -56,6 +65,8 @@ typedef struct ss_window_log {
   double *v0, *i0;   /* [n_units] state at t0 (v = U - U_rest, I) */
   uint8_t *refr0;    /* [n_units] refractory at t0 */
   double *ref_end0;  /* [n_units] end of refractoriness if refr0 */
+  ss_err_rec *err;   /* output error events of the window, in time order */
+  size_t n_err, cap_err;
 } ss_window_log;
 
 typedef struct ss_engine ss_engine;
@@ -93,6 +104,25 @@ void ss_engine_state(const ss_engine *e, uint32_t u, double *U, double *I);
 int ss_engine_log_enable(ss_engine *e, ss_error *err);
 const ss_window_log *ss_engine_log_close(ss_engine *e);
 void ss_engine_log_reopen(ss_engine *e);
+
+/* Make LIF population `pop` an output: its spikes are -1 error events, and
+ * the spikes of `targets` (a source cursor whose global ids are the
+ * population's neurons: offset = pop offset) are +1 error events, logged
+ * while the window log is on.  The cursor is not owned. */
+int ss_engine_set_targets(ss_engine *e, uint32_t pop, ss_source *targets, ss_error *err);
+
+/* Keep, for every delay group g, the PSP trace of its arrival train: y jumps
+ * by 1 at each arrival and decays with the post neuron's tau_syn, z = eps*S
+ * follows with tau_mem (event-driven.md §2.1): one update per group
+ * arrival, not per synapse.  ss_engine_psp gives (y, z) of group g at
+ * t >= the group's last arrival, before arrivals at exactly t. */
+int ss_engine_enable_psp(ss_engine *e, ss_error *err);
+void ss_engine_psp(const ss_engine *e, uint32_t g, double t, double *y, double *z);
+
+/* Reset to the initial state at time t (per-trial learning): v = v_init,
+ * I = 0, not refractory, spikes in flight dropped, PSP traces zero.  Source
+ * cursors are not touched. */
+void ss_engine_reset(ss_engine *e, double t);
 
 /* Threshold-prediction counters of this engine. */
 const ss_lif_stats *ss_engine_lif_stats(const ss_engine *e);
