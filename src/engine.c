@@ -54,6 +54,7 @@ struct ss_engine {
   double t;              /* current time (ms) */
   ss_stats st;
   ss_lif_stats lst;
+  uint64_t *pop_spikes;  /* [n_pops] spikes per population */
   /* outputs: per population its target cursor (or NULL) and a flag */
   ss_source **targets;   /* [n_pops] */
   uint8_t *is_output;    /* [n_pops] */
@@ -202,10 +203,11 @@ ss_engine *ss_engine_create(ss_net *net, ss_source **sources, ss_record *rec, ss
   e->ns = aligned_alloc(64, ((size_t)nu * sizeof *e->ns + 63) / 64 * 64 + 64);
   e->prm = ss_malloc_array(net->n_pops, sizeof *e->prm);
   e->src_pops = ss_malloc_array(net->n_pops, sizeof *e->src_pops);
+  e->pop_spikes = calloc(net->n_pops ? net->n_pops : 1, sizeof *e->pop_spikes);
   e->targets = calloc(net->n_pops ? net->n_pops : 1, sizeof *e->targets);
   e->is_output = calloc(net->n_pops ? net->n_pops : 1, 1);
   e->tgt_pops = ss_malloc_array(net->n_pops ? net->n_pops : 1, sizeof *e->tgt_pops);
-  if (!e->targets || !e->is_output || !e->tgt_pops) goto oom;
+  if (!e->pop_spikes || !e->targets || !e->is_output || !e->tgt_pops) goto oom;
   e->nh = ss_nheap_create(nu);
   e->ah = ss_aheap_create(1024);
   if (!e->ns || !e->prm || !e->src_pops || !e->nh || !e->ah) goto oom;
@@ -246,6 +248,7 @@ void ss_engine_destroy(ss_engine *e) {
     for (uint32_t j = 0; j < e->n_fifo; ++j) free(e->fifo[j].a);
   free(e->fifo);
   free(e->grp_fifo);
+  free(e->pop_spikes);
   free(e->targets);
   free(e->is_output);
   free(e->tgt_pops);
@@ -354,6 +357,7 @@ static int on_spike(ss_engine *e, uint32_t n, double t) {
   advance(e, s, t);
   s->v = 0;
   e->st.spikes++;
+  e->pop_spikes[s->pop]++;
   if (e->rec && ss_record_spike(e->rec, n, t)) return SS_ENOMEM;
   if (e->log_on && log_append(e, t, n, SS_LOG_SPIKE)) return SS_ENOMEM;
   if (e->log_on && e->is_output[s->pop] && err_append(e, t, n, -1)) return SS_ENOMEM;
@@ -514,6 +518,7 @@ int ss_engine_run(ss_engine *e, double t_stop, ss_error *err) {
       case SS_EV_INPUT: {
         ss_source *s = e->sources[e->src_pops[src]];
         e->st.input_spikes++;
+        e->pop_spikes[e->src_pops[src]]++;
         if (e->rec && ss_record_spike(e->rec, k.id, k.t)) rc = SS_ENOMEM;
         ss_source_next(s);
         if (!rc) rc = fan_out(e, k.id, k.t);
@@ -662,4 +667,8 @@ void ss_engine_reset(ss_engine *e, double t) {
       e->psp_t[g] = t;
     }
   e->t = t;
+}
+
+uint64_t ss_engine_pop_spikes(const ss_engine *e, uint32_t pop) {
+  return pop < e->net->n_pops ? e->pop_spikes[pop] : 0;
 }

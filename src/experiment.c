@@ -372,6 +372,16 @@ static int load_projection(ss_experiment *x, size_t sec, const char *name, ss_er
     ss_config_where(x->cfg, sec, NULL, where, sizeof where);
     return ss_error_prefix(err, "%.400s: ", where);
   }
+  int pi = ss_net_find_proj(x->net, name), plastic;
+  if ((rc = ss_config_get_bool(x->cfg, sec, "plastic", 0, 0, &plastic, err))) return rc;
+  if (plastic && !x->learn)
+    return key_error(x, sec, "plastic", SS_EINVAL, err, "plastic projections need a [learning] section");
+  if (x->learn) {
+    x->learn->plastic[pi] = (uint8_t)plastic;
+    if ((rc = ss_config_get_number(x->cfg, sec, "r0", SS_UNIT_VOLTAGE, 0, x->learn->op.r0, &x->learn->r0[pi], err)))
+      return rc;
+    if (!(x->learn->r0[pi] >= 0)) return key_error(x, sec, "r0", SS_EINVAL, err, "must be >= 0");
+  }
   const char *save;
   if ((rc = ss_config_get_string(x->cfg, sec, "save_weights", 0, NULL, &save, err))) return rc;
   if (save) {
@@ -467,6 +477,226 @@ out:
   return rc;
 }
 
+/* Times like "400 s, 800 s": increasing, >= 0; *out malloc'ed. */
+static int get_time_list(ss_experiment *x, size_t sec, const char *key, double **out, size_t *n_out,
+                         ss_error *err) {
+  const char *s;
+  int rc = ss_config_get_string(x->cfg, sec, key, 0, NULL, &s, err);
+  *out = NULL;
+  *n_out = 0;
+  if (rc || !s) return rc;
+  size_t cap = 8, n = 0;
+  double *t = ss_malloc_array(cap, sizeof *t);
+  if (!t) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  const char *p = s;
+  while (*p) {
+    const char *c = strchr(p, ',');
+    size_t len = c ? (size_t)(c - p) : strlen(p);
+    char buf[128];
+    if (len >= sizeof buf) len = sizeof buf - 1;
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    double v;
+    if (ss_parse_quantity(buf, SS_UNIT_TIME, &v) || !(v >= 0) || (n && !(v >= t[n - 1]))) {
+      free(t);
+      return key_error(x, sec, key, SS_EPARSE, err,
+                       "expected non-decreasing times >= 0 with units, like '400 s, 800 s', got '%s'", buf);
+    }
+    if (n == cap) {
+      double *t2 = ss_realloc_array(t, cap *= 2, sizeof *t2);
+      if (!t2) {
+        free(t);
+        return ss_error_set(err, SS_ENOMEM, "out of memory");
+      }
+      t = t2;
+    }
+    t[n++] = v;
+    p = c ? c + 1 : p + len;
+  }
+  *out = t;
+  *n_out = n;
+  return SS_OK;
+}
+
+static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err) {
+  static const char *const modes[] = {"online", "per_trial", NULL};
+  static const char *const optims[] = {"rmaxprop", "rmsprop", "fixed", NULL};
+  static const char *const norms[] = {"area", "peak", NULL};
+  static const char *const surrs[] = {"paper", "linear", NULL};
+  static const char *const scheds[] = {"cumulative", "absolute", NULL};
+  ss_learning_spec *L = calloc(1, sizeof *L);
+  if (!L) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  x->learn = L;
+  L->role = calloc(ns + 1, 1);
+  L->fb = calloc(ns + 1, sizeof *L->fb);
+  L->fb_from = calloc(ns + 1, sizeof *L->fb_from);
+  L->fb_proj = calloc(ns + 1, sizeof *L->fb_proj);
+  L->fb_seed = calloc(ns + 1, sizeof *L->fb_seed);
+  L->targets = calloc(ns + 1, sizeof *L->targets);
+  L->plastic = calloc(ns + 1, 1);
+  L->r0 = calloc(ns + 1, sizeof *L->r0);
+  if (!L->role || !L->fb || !L->fb_from || !L->fb_proj || !L->fb_seed || !L->targets || !L->plastic || !L->r0)
+    return ss_error_set(err, SS_ENOMEM, "out of memory");
+  ss_learn_params_default(&L->lp);
+  ss_optim_params_default(&L->op);
+  int rc, k, on;
+  long long q, every;
+  ss_config *c = x->cfg;
+  if ((rc = get_pos(x, sec, "window", SS_UNIT_TIME, 0, 500.0, &L->window, 0, err))) return rc;
+  if ((rc = get_pos(x, sec, "loop", SS_UNIT_TIME, 0, 0.0, &L->loop, 1, err))) return rc;
+  if ((rc = ss_config_get_choice(c, sec, "mode", 0, modes, 0, &k, err))) return rc;
+  L->lp.mode = (ss_learn_mode)k;
+  if ((rc = ss_config_get_choice(c, sec, "optimizer", 0, optims, 0, &k, err))) return rc;
+  L->op.kind = (ss_optim_kind)k;
+  if ((rc = ss_config_get_number(c, sec, "r0", SS_UNIT_VOLTAGE, 0, L->op.r0, &L->op.r0, err))) return rc;
+  if (!(L->op.r0 >= 0)) return key_error(x, sec, "r0", SS_EINVAL, err, "must be >= 0");
+  if ((rc = get_pos(x, sec, "tau_rms", SS_UNIT_TIME, 0, L->op.tau_rms, &L->op.tau_rms, 0, err))) return rc;
+  if ((rc = ss_config_get_number(c, sec, "eps", SS_UNIT_NONE, 0, L->op.eps, &L->op.eps, err))) return rc;
+  if (!(L->op.eps >= 0)) return key_error(x, sec, "eps", SS_EINVAL, err, "must be >= 0");
+  if ((rc = ss_config_get_number(c, sec, "w_min", SS_UNIT_VOLTAGE, 0, L->op.w_min, &L->op.w_min, err))) return rc;
+  if ((rc = ss_config_get_number(c, sec, "w_max", SS_UNIT_VOLTAGE, 0, L->op.w_max, &L->op.w_max, err))) return rc;
+  if (!(L->op.w_min <= L->op.w_max)) return key_error(x, sec, "w_max", SS_EINVAL, err, "must be >= w_min");
+  if ((rc = get_pos(x, sec, "burn_in", SS_UNIT_TIME, 0, 0.0, &L->op.t_burn, 1, err))) return rc;
+  if ((rc = get_time_list(x, sec, "lr_divide_at", &L->sched_t, &L->op.n_sched, err))) return rc;
+  L->op.sched_t = L->sched_t;
+  double f;
+  if ((rc = get_pos(x, sec, "lr_factor", SS_UNIT_NONE, 0, SS_OPTIM_SCHED_FACTOR, &f, 0, err))) return rc;
+  if (f != SS_OPTIM_SCHED_FACTOR && L->op.n_sched) {
+    /* one factor for every division */
+    double *fs = ss_malloc_array(L->op.n_sched, sizeof *fs);
+    if (!fs) return ss_error_set(err, SS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < L->op.n_sched; ++i) fs[i] = f;
+    L->op.sched_factor = fs;
+  }
+  if ((rc = ss_config_get_choice(c, sec, "lr_schedule", 0, scheds, 0, &k, err))) return rc;
+  L->op.sched_absolute = k;
+  if ((rc = ss_config_get_bool(c, sec, "learning", 0, 1, &on, err))) return rc;
+  L->op.learning = on;
+  if ((rc = get_pos(x, sec, "alpha_rise", SS_UNIT_TIME, 0, L->lp.tau_rise, &L->lp.tau_rise, 0, err))) return rc;
+  if ((rc = get_pos(x, sec, "alpha_decay", SS_UNIT_TIME, 0, L->lp.tau_decay, &L->lp.tau_decay, 0, err)))
+    return rc;
+  if (fabs(L->lp.tau_rise - L->lp.tau_decay) < 1e-2 * L->lp.tau_decay)
+    return key_error(x, sec, "alpha_decay", SS_EINVAL, err, "must differ from alpha_rise by at least 1%%");
+  if ((rc = ss_config_get_choice(c, sec, "alpha_norm", 0, norms, 0, &k, err))) return rc;
+  L->lp.alpha_peak = k;
+  if ((rc = get_pos(x, sec, "beta", SS_UNIT_NONE, 0, L->lp.beta, &L->lp.beta, 0, err))) return rc;
+  if ((rc = ss_config_get_choice(c, sec, "surrogate", 0, surrs, 0, &k, err))) return rc;
+  L->lp.surrogate = (ss_surrogate)k;
+  if ((rc = ss_config_get_int(c, sec, "quadrature", 0, 1, 16, L->lp.n_gl, &q, err))) return rc;
+  L->lp.n_gl = (int)q;
+  if ((rc = get_pos(x, sec, "h_max", SS_UNIT_TIME, 0, L->lp.h_max, &L->lp.h_max, 0, err))) return rc;
+  if ((rc = get_pos(x, sec, "adapt", SS_UNIT_NONE, 0, L->lp.adapt, &L->lp.adapt, 1, err))) return rc;
+  if ((rc = get_pos(x, sec, "cost_tau", SS_UNIT_TIME, 0, 10000.0, &L->cost_tau, 0, err))) return rc;
+  if ((rc = ss_config_get_int(c, sec, "checkpoint_every", 0, 0, INT64_MAX, 0, &every, err))) return rc;
+  L->checkpoint_every = (uint64_t)every;
+  L->op.t_window = L->window;
+  return SS_OK;
+}
+
+/* Learning keys of a population: role, targets of outputs, feedback of
+ * hidden layers.  After all populations and projections exist. */
+static int load_role(ss_experiment *x, size_t sec, const char *name, ss_error *err) {
+  static const char *const roles[] = {"none", "output", "hidden", NULL};
+  static const char *const fbs[] = {"symmetric", "random", "uniform", NULL};
+  ss_learning_spec *L = x->learn;
+  int rc, role;
+  uint32_t pop = (uint32_t)ss_net_find_pop(x->net, name);
+  if ((rc = ss_config_get_choice(x->cfg, sec, "role", 0, roles, 0, &role, err))) return rc;
+  if (role && !L) return key_error(x, sec, "role", SS_EINVAL, err, "learning roles need a [learning] section");
+  if (!L) return SS_OK;
+  L->role[pop] = (uint8_t)role;
+  const ss_pop *pp = &x->net->pops[pop];
+  if (role == SS_ROLE_OUTPUT) {
+    const char *file, *times;
+    double period;
+    int sort;
+    if ((rc = ss_config_get_string(x->cfg, sec, "target_file", 0, NULL, &file, err))) return rc;
+    if ((rc = ss_config_get_string(x->cfg, sec, "target_times", 0, NULL, &times, err))) return rc;
+    if ((rc = get_pos(x, sec, "target_period", SS_UNIT_TIME, 0, L->loop, &period, 1, err))) return rc;
+    if ((rc = ss_config_get_bool(x->cfg, sec, "target_sort", 0, 0, &sort, err))) return rc;
+    if (!file == !times)
+      return key_error(x, sec, "role", SS_EINVAL, err, "an output needs exactly one of 'target_file' and 'target_times'");
+    ss_spikes sp;
+    ss_spikes_init(&sp);
+    if (file) {
+      char *path = join_path(ss_config_dir(x->cfg), file);
+      if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+      rc = ss_spikes_read(&sp, path, pp->size, sort, err);
+      free(path);
+      if (rc) {
+        char where[WHERE_MAX];
+        ss_config_where(x->cfg, sec, "target_file", where, sizeof where);
+        return ss_error_prefix(err, "%.400s: ", where);
+      }
+    } else {
+      double *t;
+      size_t n;
+      if ((rc = get_time_list(x, sec, "target_times", &t, &n, err))) return rc;
+      for (size_t k = 0; k < n && !rc; ++k)
+        for (uint32_t i = 0; i < pp->size && !rc; ++i) rc = ss_spikes_push(&sp, t[k], i);
+      free(t);
+      if (rc) return ss_error_set(err, SS_ENOMEM, "out of memory");
+    }
+    ss_source *src = calloc(1, sizeof *src);
+    if (!src) {
+      ss_spikes_clear(&sp);
+      return ss_error_set(err, SS_ENOMEM, "out of memory");
+    }
+    L->targets[pop] = src;
+    rc = ss_source_init_spikes(src, pp->size, pp->offset, &sp, period, err);
+    ss_spikes_clear(&sp);
+    if (rc) return key_error(x, sec, file ? "target_file" : "target_times", rc, err, "%s", err->msg);
+  }
+  if (role == SS_ROLE_HIDDEN) {
+    int fb;
+    const char *from, *via;
+    long long seed;
+    if ((rc = ss_config_get_choice(x->cfg, sec, "feedback", 1, fbs, 0, &fb, err))) return rc;
+    if ((rc = ss_config_get_string(x->cfg, sec, "feedback_from", 1, NULL, &from, err))) return rc;
+    int op = ss_net_find_pop(x->net, from);
+    if (op < 0) return key_error(x, sec, "feedback_from", SS_EINVAL, err, "no population named '%s'", from);
+    L->fb[pop] = (ss_feedback)fb;
+    L->fb_from[pop] = (uint32_t)op;
+    if ((rc = ss_config_get_string(x->cfg, sec, "feedback_via", 0, NULL, &via, err))) return rc;
+    int pj = -1;
+    if (via) {
+      pj = ss_net_find_proj(x->net, via);
+      if (pj < 0) return key_error(x, sec, "feedback_via", SS_EINVAL, err, "no projection named '%s'", via);
+    } else {
+      for (uint32_t k = 0; k < x->net->n_projs; ++k)
+        if (x->net->projs[k].pre == pop && x->net->projs[k].post == (uint32_t)op) pj = (int)k;
+    }
+    if (fb == SS_FB_SYMMETRIC && pj < 0)
+      return key_error(x, sec, "feedback", SS_EINVAL, err,
+                       "symmetric feedback needs a projection from '%s' to '%s'", name, from);
+    L->fb_proj[pop] = pj < 0 ? 0 : (uint32_t)pj;
+    if ((rc = ss_config_get_int(x->cfg, sec, "feedback_seed", 0, 0, INT64_MAX, -1, &seed, err))) return rc;
+    L->fb_seed[pop] = seed >= 0 ? (uint64_t)seed : stream_seed(x, sec);
+  }
+  return SS_OK;
+}
+
+static void learning_free(ss_learning_spec *L, uint32_t n_pops) {
+  if (!L) return;
+  if (L->targets)
+    for (uint32_t p = 0; p < n_pops; ++p)
+      if (L->targets[p]) {
+        ss_source_clear(L->targets[p]);
+        free(L->targets[p]);
+      }
+  free((void *)L->op.sched_factor);
+  free(L->sched_t);
+  free(L->role);
+  free(L->fb);
+  free(L->fb_from);
+  free(L->fb_proj);
+  free(L->fb_seed);
+  free(L->targets);
+  free(L->plastic);
+  free(L->r0);
+  free(L);
+}
+
 ss_experiment *ss_experiment_load(const char *path, const char *const *sets, int n_sets,
                                   const char *out_dir, ss_error *err) {
   ss_error local;
@@ -501,6 +731,15 @@ ss_experiment *ss_experiment_load(const char *path, const char *const *sets, int
     rc = ss_error_set(err, SS_EPARSE, "%s: missing [run] section (it sets at least 'duration')", path);
     goto fail;
   }
+  for (size_t s = 0; s < ns; ++s) {
+    const ss_config_section *sc = ss_config_section_at(x->cfg, s);
+    if (strcmp(sc->type, "learning")) continue;
+    if (sc->name) {
+      rc = key_error(x, s, NULL, SS_EPARSE, err, "the [learning] section takes no name");
+      goto fail;
+    }
+    if ((rc = load_learning(x, s, ns, err))) goto fail;
+  }
   x->sources = calloc(ns + 1, sizeof *x->sources);
   if (!x->sources) goto fail_msg;
   /* populations and sources, in file order */
@@ -508,10 +747,10 @@ ss_experiment *ss_experiment_load(const char *path, const char *const *sets, int
     const ss_config_section *sc = ss_config_section_at(x->cfg, s);
     int is_pop = !strcmp(sc->type, "population"), is_src = !strcmp(sc->type, "source");
     int known = is_pop || is_src || !strcmp(sc->type, "run") || !strcmp(sc->type, "projection") ||
-                !strcmp(sc->type, "monitor");
+                !strcmp(sc->type, "monitor") || !strcmp(sc->type, "learning");
     if (!known) {
       rc = key_error(x, s, NULL, SS_EPARSE, err,
-                     "unknown section type '%s' (expected run, population, source, projection or monitor)",
+                     "unknown section type '%s' (expected run, population, source, projection, monitor or learning)",
                      sc->type);
       goto fail;
     }
@@ -526,12 +765,17 @@ ss_experiment *ss_experiment_load(const char *path, const char *const *sets, int
     rc = ss_error_set(err, SS_EPARSE, "%s: no [population] or [source] section", path);
     goto fail;
   }
-  x->net->incoming = SS_NET_IN_NONE; /* simulation needs no incoming order */
+  /* simulation needs no incoming order; learning needs all of it */
+  x->net->incoming = x->learn ? SS_NET_IN_FULL : SS_NET_IN_NONE;
   x->weights_out = calloc(ns + 1, sizeof *x->weights_out);
   if (!x->weights_out) goto fail_msg;
   for (size_t s = 0; s < ns; ++s) {
     const ss_config_section *sc = ss_config_section_at(x->cfg, s);
     if (!strcmp(sc->type, "projection") && (rc = load_projection(x, s, sc->name, err))) goto fail;
+  }
+  for (size_t s = 0; s < ns; ++s) {
+    const ss_config_section *sc = ss_config_section_at(x->cfg, s);
+    if (!strcmp(sc->type, "population") && (rc = load_role(x, s, sc->name, err))) goto fail;
   }
   if ((rc = ss_net_build(x->net, err))) goto fail;
   x->rec = ss_record_create(x->net);
@@ -562,6 +806,7 @@ void ss_experiment_destroy(ss_experiment *x) {
   if (x->weights_out && x->net)
     for (uint32_t p = 0; p < x->net->n_projs; ++p) free(x->weights_out[p]);
   free(x->weights_out);
+  learning_free(x->learn, x->net ? x->net->n_pops : 0);
   free(x->sources);
   ss_record_destroy(x->rec);
   ss_net_destroy(x->net);

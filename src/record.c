@@ -47,11 +47,10 @@ static char *dup_str(const char *s) {
   return d;
 }
 
-int ss_record_add_spikes(ss_record *rec, uint32_t pop, const char *path, ss_error *err) {
+int ss_record_add_spikes_range(ss_record *rec, uint32_t pop, const char *path, double t_from,
+                               double t_to, ss_error *err) {
   if (pop >= rec->net->n_pops) return ss_error_set(err, SS_EINVAL, "spike monitor: no population %u", pop);
-  if (rec->pop_sm[pop] >= 0)
-    return ss_error_set(err, SS_EINVAL, "population '%s' has two spike monitors",
-                        rec->net->pops[pop].name);
+  if (!(t_from <= t_to)) return ss_error_set(err, SS_EINVAL, "spike monitor: empty time range");
   ss_spike_monitor *sm = ss_realloc_array(rec->sm, rec->n_sm + 1, sizeof *sm);
   if (!sm) return ss_error_set(err, SS_ENOMEM, "out of memory");
   rec->sm = sm;
@@ -59,9 +58,21 @@ int ss_record_add_spikes(ss_record *rec, uint32_t pop, const char *path, ss_erro
   m->pop = pop;
   m->path = dup_str(path);
   if (!m->path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  m->t_from = t_from;
+  m->t_to = t_to;
+  m->next = -1;
   ss_spikes_init(&m->spikes);
-  rec->pop_sm[pop] = (int32_t)rec->n_sm++;
+  /* append to the population's chain */
+  int32_t *link = &rec->pop_sm[pop];
+  while (*link >= 0) link = &rec->sm[*link].next;
+  *link = (int32_t)rec->n_sm++;
   return SS_OK;
+}
+
+int ss_record_add_spikes(ss_record *rec, uint32_t pop, const char *path, ss_error *err) {
+  if (pop < rec->net->n_pops && rec->pop_sm[pop] >= 0)
+    return ss_error_set(err, SS_EINVAL, "population '%s' has two spike monitors", rec->net->pops[pop].name);
+  return ss_record_add_spikes_range(rec, pop, path, -INFINITY, INFINITY, err);
 }
 
 int ss_record_add_state(ss_record *rec, uint32_t pop, const uint32_t *ids, uint32_t n_ids,
@@ -109,9 +120,12 @@ int ss_record_add_state(ss_record *rec, uint32_t pop, const uint32_t *ids, uint3
 
 int ss_record_spike(ss_record *rec, uint32_t u, double t) {
   uint16_t p = rec->net->unit_pop[u];
-  int32_t k = rec->pop_sm[p];
-  if (k < 0) return SS_OK;
-  return ss_spikes_push(&rec->sm[k].spikes, t, u - rec->net->pops[p].offset);
+  for (int32_t k = rec->pop_sm[p]; k >= 0; k = rec->sm[k].next) {
+    ss_spike_monitor *m = &rec->sm[k];
+    if (t >= m->t_from && t < m->t_to && ss_spikes_push(&m->spikes, t, u - rec->net->pops[p].offset))
+      return SS_ENOMEM;
+  }
+  return SS_OK;
 }
 
 double ss_record_next_sample(const ss_record *rec) {

@@ -124,6 +124,9 @@ void ss_engine_psp(const ss_engine *e, uint32_t g, double t, double *y, double *
  * cursors are not touched. */
 void ss_engine_reset(ss_engine *e, double t);
 
+/* Spikes of population `pop` so far (neurons or source). */
+uint64_t ss_engine_pop_spikes(const ss_engine *e, uint32_t pop);
+
 /* Threshold-prediction counters of this engine. */
 const ss_lif_stats *ss_engine_lif_stats(const ss_engine *e);
 

@@ -9,7 +9,9 @@
 #include "superspike/clock.h"
 #include "superspike/config.h"
 #include "superspike/engine.h"
+#include "superspike/learn.h"
 #include "superspike/network.h"
+#include "superspike/optim.h"
 #include "superspike/record.h"
 #include "superspike/source.h"
 
@@ -18,6 +20,28 @@ extern "C" {
 #endif
 
 typedef enum ss_engine_kind { SS_ENGINE_EVENT = 0, SS_ENGINE_CLOCK = 1 } ss_engine_kind;
+
+/* The [learning] section and the learning keys of populations and
+ * projections (doc/config.md): what `superspike train` needs. */
+enum { SS_ROLE_NONE = 0, SS_ROLE_OUTPUT = 1, SS_ROLE_HIDDEN = 2 };
+
+typedef struct ss_learning_spec {
+  ss_learn_params lp;         /* kernels, surrogate, quadrature, mode */
+  ss_optim_params op;         /* optimizer defaults (r0 may be overridden per projection) */
+  double *sched_t;            /* [n_sched] learning-rate divisions (ms), owned */
+  double window;              /* update window t_b (ms) */
+  double loop;                /* period of the task (ms) for first/last rasters; 0 = one window */
+  double cost_tau;            /* moving average of the cost (ms) */
+  uint64_t checkpoint_every;  /* windows between checkpoints, 0 = only at the end */
+  uint8_t *role;              /* [n_pops] SS_ROLE_* */
+  ss_feedback *fb;            /* [n_pops] hidden layers: feedback mode */
+  uint32_t *fb_from;          /* [n_pops] hidden layers: output population */
+  uint32_t *fb_proj;          /* [n_pops] hidden layers, symmetric: projection to the output */
+  uint64_t *fb_seed;          /* [n_pops] hidden layers, random */
+  ss_source **targets;        /* [n_pops] outputs: target trains (global ids), owned */
+  uint8_t *plastic;           /* [n_projs] */
+  double *r0;                 /* [n_projs] learning rate (mV) */
+} ss_learning_spec;
 
 typedef struct ss_experiment {
   ss_config *cfg;
@@ -31,6 +55,7 @@ typedef struct ss_experiment {
   ss_clock_method method;
   char *out_dir;             /* monitors' files are relative to it */
   char **weights_out;        /* [n_projs]: path to write final weights, or NULL */
+  ss_learning_spec *learn;   /* NULL without a [learning] section */
 } ss_experiment;
 
 /* Load `path`, apply the `--set` overrides, validate everything (unknown

@@ -22,6 +22,8 @@ extern "C" {
 typedef struct ss_spike_monitor {
   uint32_t pop;
   char *path;
+  double t_from, t_to;    /* record spikes with t_from <= t < t_to (ms) */
+  int32_t next;           /* next monitor of the same population, or -1 */
   ss_spikes spikes;       /* ms, local ids, in emission order (sorted) */
 } ss_spike_monitor;
 
@@ -42,7 +44,7 @@ typedef struct ss_record {
   uint32_t n_sm;
   ss_state_monitor *st;
   uint32_t n_st;
-  int32_t *pop_sm;        /* per population: index of its spike monitor or -1 */
+  int32_t *pop_sm;        /* per population: index of its first spike monitor or -1 */
 } ss_record;
 
 ss_record *ss_record_create(const ss_net *net);
@@ -51,6 +53,11 @@ void ss_record_destroy(ss_record *rec);
 /* Record every spike of population `pop` to `path` (copied). */
 int ss_record_add_spikes(ss_record *rec, uint32_t pop, const char *path,
                          ss_error *err);
+/* The same for spikes with t_from <= t < t_to only (ms); a population may
+ * have several such monitors. */
+int ss_record_add_spikes_range(ss_record *rec, uint32_t pop, const char *path, double t_from,
+                               double t_to, ss_error *err);
+
 /* Sample neurons `ids` (local, copied) of LIF population `pop` at `times`
  * (copied, must increase; ms).  */
 int ss_record_add_state(ss_record *rec, uint32_t pop, const uint32_t *ids,

@@ -13,17 +13,21 @@
 #define SS_VERSION_STRING "0.1.0"
 
 #include "superspike/atomicfile.h"
+#include "superspike/checkpoint.h"
 #include "superspike/clock.h"
 #include "superspike/config.h"
 #include "superspike/engine.h"
 #include "superspike/error.h"
 #include "superspike/experiment.h"
+#include "superspike/learn.h"
 #include "superspike/lif.h"
 #include "superspike/network.h"
+#include "superspike/optim.h"
 #include "superspike/queue.h"
 #include "superspike/record.h"
 #include "superspike/rng.h"
 #include "superspike/source.h"
 #include "superspike/spikefile.h"
+#include "superspike/train.h"
 
 #endif

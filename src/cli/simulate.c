@@ -30,14 +30,6 @@ static void usage(FILE *fp) {
           "Outputs: one file per monitor, saved weights, and summary.json.\n");
 }
 
-static int add_set(const char ***sets, int *n, const char *s) {
-  const char **p = realloc(*sets, (size_t)(*n + 1) * sizeof *p);
-  if (!p) return -1;
-  p[(*n)++] = s;
-  *sets = p;
-  return 0;
-}
-
 static int write_summary(const char *path, const char *config, const ss_experiment *x,
                          const ss_stats *st, double wall, ss_error *err) {
   ss_afile f;
@@ -55,61 +47,13 @@ static int write_summary(const char *path, const char *config, const ss_experime
 }
 
 int ss_cmd_simulate(int argc, char **argv) {
-  const char *config = NULL, *out = ".";
-  const char **sets = NULL;
-  char *owned[4] = {0};
-  int n_sets = 0, n_owned = 0, quiet = 0, status = 1;
-  for (int i = 1; i < argc; ++i) {
-    const char *a = argv[i];
-    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      usage(stdout);
-      free(sets);
-      return 0;
-    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      quiet = 1;
-    } else if (!strcmp(a, "-o") || !strcmp(a, "--out") || !strcmp(a, "-s") || !strcmp(a, "--set") ||
-               !strcmp(a, "--engine") || !strcmp(a, "--dt") || !strcmp(a, "--method") ||
-               !strcmp(a, "--seed")) {
-      if (!val) {
-        fprintf(stderr, "superspike simulate: option %s needs a value\n", a);
-        goto done;
-      }
-      ++i;
-      if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
-        out = val;
-      } else if (!strcmp(a, "-s") || !strcmp(a, "--set")) {
-        if (add_set(&sets, &n_sets, val)) goto oom;
-      } else {
-        const char *key = !strcmp(a, "--engine") ? "engine" : !strcmp(a, "--dt") ? "dt"
-                          : !strcmp(a, "--method") ? "method" : "seed";
-        if (n_owned == 4) {
-          fprintf(stderr, "superspike simulate: option %s given twice\n", a);
-          goto done;
-        }
-        size_t len = strlen(key) + strlen(val) + 6;
-        char *s = malloc(len);
-        if (!s) goto oom;
-        snprintf(s, len, "run.%s=%s", key, val);
-        owned[n_owned++] = s;
-        if (add_set(&sets, &n_sets, s)) goto oom;
-      }
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "superspike simulate: unknown option '%s' (try --help)\n", a);
-      goto done;
-    } else if (!config) {
-      config = a;
-    } else {
-      fprintf(stderr, "superspike simulate: unexpected argument '%s'\n", a);
-      goto done;
-    }
-  }
-  if (!config) {
-    fprintf(stderr, "superspike simulate: missing CONFIG (try --help)\n");
-    goto done;
-  }
+  ss_cli_opts o;
+  int status = 1, pr = ss_cli_parse(&o, argc, argv, "simulate", usage, NULL, NULL);
+  if (pr) return pr > 0 ? 0 : 1;
+  const char *config = o.config;
+  int quiet = o.quiet;
   ss_error err = {0};
-  ss_experiment *x = ss_experiment_load(config, sets, n_sets, out, &err);
+  ss_experiment *x = ss_experiment_load(config, o.sets, o.n_sets, o.out, &err);
   if (!x) {
     fprintf(stderr, "superspike: %s\n", err.msg);
     goto done;
@@ -161,11 +105,7 @@ int ss_cmd_simulate(int argc, char **argv) {
   ss_engine_destroy(e);
   ss_clock_destroy(c);
   ss_experiment_destroy(x);
-  goto done;
-oom:
-  fprintf(stderr, "superspike simulate: out of memory\n");
 done:
-  for (int k = 0; k < n_owned; ++k) free(owned[k]);
-  free(sets);
+  ss_cli_opts_free(&o);
   return status;
 }

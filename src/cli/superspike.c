@@ -14,6 +14,7 @@ static void usage(FILE *fp) {
           "\n"
           "Commands:\n"
           "  simulate CONFIG [--out DIR]   simulate an experiment file\n"
+          "  train CONFIG [--out DIR]      train its plastic projections with SuperSpike\n"
           "\n"
           "Options:\n"
           "  -h, --help     show this help (COMMAND --help: help of a command)\n"
@@ -22,7 +23,10 @@ static void usage(FILE *fp) {
           "See superspike(1) and doc/config.md for the experiment file format.\n");
 }
 
+const char *ss_cli_argv0 = "superspike";
+
 int main(int argc, char **argv) {
+  if (argc > 0 && argv[0]) ss_cli_argv0 = argv[0];
   if (argc < 2) {
     usage(stderr);
     return 2;
@@ -37,6 +41,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (!strcmp(cmd, "simulate")) return ss_cmd_simulate(argc - 1, argv + 1);
+  if (!strcmp(cmd, "train")) return ss_cmd_train(argc - 1, argv + 1);
   fprintf(stderr, "superspike: unknown command '%s' (try 'superspike --help')\n", cmd);
   return 2;
 }

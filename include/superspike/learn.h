@@ -1,0 +1,130 @@
+/* learn.h - SuperSpike gradients, event by event (event-driven.md §3).
+ *
+ * For every plastic synapse s = (j -> i) and update window [t0, t1) the
+ * learner computes the raw gradient
+ *     G_s = int_{t0}^{t1} e_i(t) lambda_s(t) dt,
+ *     lambda_s = alpha * (sigma'(U_i) (eps * S_j)),
+ * exactly up to Gauss-Legendre quadrature of a smooth integrand, by one
+ * backward sweep over each postsynaptic neuron's event log of the window
+ * (the adjoint identity of §3.2), plus two carried numbers per synapse
+ * (H_d, H_r) that make the online rule exact across windows (§3.3).  Output
+ * neurons use their own error e_i = alpha * (S_target - S_i); hidden
+ * neurons use the feedback e_k = sum_o B_ko e_o with B the current forward
+ * weights (symmetric), a fixed N(0, 1) draw (random) or ones (uniform).
+ *
+ * Units: ms, mV; G in mV-free "kernel units": alpha is normalised to unit
+ * area (paper) or unit peak, sigma' is dimensionless (paper form).  The
+ * optimizer (optim.h) turns G into weight changes. */
+#ifndef SUPERSPIKE_LEARN_H
+#define SUPERSPIKE_LEARN_H
+
+#include <stdint.h>
+
+#include "superspike/engine.h"
+#include "superspike/error.h"
+#include "superspike/network.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ss_feedback {
+  SS_FB_SYMMETRIC = 0, /* B = current hidden->output weights */
+  SS_FB_RANDOM = 1,    /* fixed B ~ N(0, 1), seeded */
+  SS_FB_UNIFORM = 2    /* B = 1 */
+} ss_feedback;
+
+typedef enum ss_surrogate {
+  SS_SURR_PAPER = 0,  /* sigma'(U) = (1 + beta |U - theta|)^-2 */
+  SS_SURR_LINEAR = 1  /* sigma' = 1 ("symmetric linear" control) */
+} ss_surrogate;
+
+typedef enum ss_learn_mode {
+  SS_LEARN_ONLINE = 0,   /* traces carry over from window to window (exact) */
+  SS_LEARN_PER_TRIAL = 1 /* every window is a trial: all state reset at its start */
+} ss_learn_mode;
+
+typedef struct ss_learn_params {
+  double tau_rise, tau_decay; /* alpha kernel (ms), tau_rise != tau_decay; default 5, 10 */
+  int alpha_peak;             /* 0: unit area (paper, default), 1: unit peak */
+  double beta;                /* surrogate steepness (1/mV), default 1 */
+  ss_surrogate surrogate;
+  ss_learn_mode mode;
+  int n_gl;                   /* Gauss-Legendre nodes per piece, 1..16, default 4 */
+  double h_max;               /* longest piece (ms), default 2 */
+  int grade;                  /* grade pieces toward the neuron's spikes (default 1) */
+  double grade_c;             /* shortest graded piece = grade_c / (beta v'), default 0.5 */
+  double cost_tau;            /* moving average of the cost (ms), default 10 s */
+  double adapt;               /* > 0 (default 0.5): pieces no longer than adapt x the
+                                 time to the nearest complex pole of sigma'(U(t)),
+                                 estimated from v, v', v'' at each piece start (this
+                                 covers grading and near-threshold excursions);
+                                 0: equal pieces graded toward spikes only (the
+                                 oracle's layout) */
+} ss_learn_params;
+
+/* The defaults listed above. */
+void ss_learn_params_default(ss_learn_params *p);
+
+typedef struct ss_learn ss_learn;
+
+/* A learner over a built network (built with SS_NET_IN_FULL).  Not owned. */
+ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err);
+void ss_learn_destroy(ss_learn *l);
+
+/* Declare LIF population `pop` an output layer (its errors come from the
+ * engine's error log: call ss_engine_set_targets on it too). */
+int ss_learn_add_output(ss_learn *l, uint32_t pop, ss_error *err);
+
+/* Declare LIF population `pop` a hidden layer fed back from output
+ * population `out_pop`.  Symmetric feedback reads the weights of the
+ * projection `proj` (from pop to out_pop); random feedback draws B from
+ * `seed`; uniform needs neither. */
+int ss_learn_add_hidden(ss_learn *l, uint32_t pop, uint32_t out_pop, ss_feedback fb,
+                        uint32_t proj, uint64_t seed, ss_error *err);
+
+/* Replace the fixed feedback matrix of hidden layer `pop` (random or
+ * uniform mode) by B (row-major [n_hidden x n_out], copied), e.g. one read
+ * from a file. */
+int ss_learn_set_feedback(ss_learn *l, uint32_t pop, const double *B, ss_error *err);
+
+/* Make projection `proj` plastic: its post population must be an output or
+ * hidden layer.  Gradients are computed for plastic synapses only. */
+int ss_learn_add_plastic(ss_learn *l, uint32_t proj, ss_error *err);
+
+/* Prepare the engine (PSP traces, window log) and take the state at the
+ * engine's current time as the first window start. */
+int ss_learn_start(ss_learn *l, ss_engine *e, ss_error *err);
+
+/* Close the window [t0, t1 = engine time): compute G for every plastic
+ * synapse from the window log, update the carried state, and open the next
+ * window (in per-trial mode: reset the engine and all traces at t1).  The
+ * engine must have been run to t1 since the previous call. */
+int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err);
+
+/* G of the last closed window, indexed by incoming slot (0 for synapses
+ * that are not plastic). */
+const double *ss_learn_gradient(const ss_learn *l);
+
+/* The feedback matrix used by the last window for hidden layer `pop`:
+ * row-major [n_hidden x n_out], or NULL. */
+const double *ss_learn_feedback(const ss_learn *l, uint32_t pop);
+
+/* The cost of the outputs, integrated exactly from their error traces:
+ * *window = (1/T) int_{t0}^{t1} m(t) dt of the last window and *moving =
+ * the bias-corrected moving average (1/tau) int e^{-(t1-s)/tau} m(s) ds /
+ * (1 - e^{-(t1-t_start)/tau}) with tau = cost_tau, where m(t) is the mean
+ * over output neurons of e_i(t)^2 (e in 1/ms).  The reference code reports
+ * 1.2e5 ms^2 x these values with unit-area alpha (paper-spec §2.12). */
+void ss_learn_cost(const ss_learn *l, double *window, double *moving);
+
+/* Work counters: pieces and quadrature nodes evaluated so far. */
+typedef struct ss_learn_stats {
+  uint64_t windows, pieces, nodes, arrivals, err_events;
+} ss_learn_stats;
+const ss_learn_stats *ss_learn_get_stats(const ss_learn *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

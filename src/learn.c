@@ -1,0 +1,728 @@
+/* learn.c - SuperSpike gradients by backward sweeps over window logs
+ * (learn.h; event-driven.md §3).
+ *
+ * Per window [t0, t1) and postsynaptic neuron i the sweep runs over i's
+ * breakpoints (its log records and the error events it sees) from t1 down
+ * to t0, carrying the per-neuron adjoint state:
+ *   b_d, b_r           anti-causal alpha components of the error (§3.4),
+ *   mu^c_y, mu^c_z     anti-causal PSP filters of three channels c:
+ *                      g (gradient), d and r (carry-over components) (§3.5).
+ * Every arrival of synapse s at t_a samples mu^c_y(t_a); the window-start
+ * terms (*) and (**) of §3.2 add the PSP state and the carried H_d, H_r of
+ * each synapse.  Between breakpoints everything is closed form except the
+ * Gauss-Legendre quadrature of sigma'(U) times smooth factors. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "superspike/learn.h"
+#include "superspike/rng.h"
+
+#define GL_MAX 16
+#define SS_PI 3.14159265358979323846
+
+enum { ROLE_NONE = 0, ROLE_OUTPUT = 1, ROLE_HIDDEN = 2 };
+
+typedef struct hidden_layer {
+  uint32_t pop, out_pop, proj;
+  ss_feedback fb;
+  double *B;            /* [n_hid * n_out], row-major */
+} hidden_layer;
+
+/* A breakpoint of one neuron's sweep: the state just after every event at t. */
+typedef struct bpoint {
+  double t;
+  double v, I;          /* v = U - U_rest, I (mV) */
+  double fd, fr;        /* forward error traces */
+  uint32_t rec_lo, rec_hi; /* log records at t (index into the neuron's row) */
+  uint8_t refr;         /* refractory on [t, next breakpoint) */
+  uint8_t spike;        /* the neuron spiked at t */
+} bpoint;
+
+struct ss_learn {
+  ss_net *net;
+  ss_learn_params p;
+  double A;                       /* alpha = A (e^{-t/tau_d} - e^{-t/tau_r}) */
+  double t_dd, t_dr, t_rr;        /* tau_c tau_c' / (tau_c + tau_c') */
+  double xg[GL_MAX], wg[GL_MAX];  /* Gauss-Legendre on [-1, 1] */
+  uint8_t *role;                  /* [n_pops] */
+  uint8_t *plastic;               /* [n_projs] */
+  hidden_layer *hid;
+  uint32_t n_hid;
+  /* per incoming slot */
+  double *G, *Kd, *Kr, *Hd, *Hr;
+  /* per delay group: PSP state at the window start */
+  double *y0, *z0;
+  /* per unit */
+  double *fd0, *fr0;              /* output error traces at t0 (outputs only) */
+  double *mu0;                    /* [n_units * 8]: mu g,d,r x (y,z), b_d, b_r at t0 */
+  uint8_t *sweep;                 /* [n_units] neuron has plastic inputs */
+  /* scratch */
+  bpoint *bp;
+  size_t cap_bp;
+  uint64_t *err_row;              /* [n_units + 1] error events per output neuron */
+  ss_err_rec *err_by;             /* error events grouped by neuron */
+  size_t cap_err;
+  double t0, t_start;
+  int started;
+  double cost_win, cost_acc;      /* last window's mean; moving-average accumulator */
+  ss_learn_stats st;
+};
+
+/* ------------------------------------------------------------ setup */
+
+void ss_learn_params_default(ss_learn_params *p) {
+  p->tau_rise = 5.0;
+  p->tau_decay = 10.0;
+  p->alpha_peak = 0;
+  p->beta = 1.0;
+  p->surrogate = SS_SURR_PAPER;
+  p->mode = SS_LEARN_ONLINE;
+  p->n_gl = 4;
+  p->h_max = 2.0;
+  p->grade = 1;
+  p->grade_c = 0.5;
+  p->adapt = 0.5;
+  p->cost_tau = 10000.0;
+}
+
+/* Gauss-Legendre nodes and weights by Newton's method on P_n. */
+static void gauss_legendre(int n, double *x, double *w) {
+  for (int i = 0; i < n; ++i) {
+    double z = cos(SS_PI * (i + 0.75) / (n + 0.5)), dp = 0;
+    for (int it = 0; it < 100; ++it) {
+      double p0 = 1, p1 = z;
+      for (int k = 2; k <= n; ++k) {
+        double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+        p0 = p1;
+        p1 = p2;
+      }
+      if (n == 1) { p1 = z; p0 = 1; }
+      dp = n * (z * p1 - p0) / (z * z - 1);
+      double dz = p1 / dp;
+      z -= dz;
+      if (fabs(dz) < 1e-16) break;
+    }
+    /* recompute the derivative at the converged node */
+    double p0 = 1, p1 = z;
+    for (int k = 2; k <= n; ++k) {
+      double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+      p0 = p1;
+      p1 = p2;
+    }
+    dp = n * (z * p1 - p0) / (z * z - 1);
+    x[i] = z;
+    w[i] = 2.0 / ((1 - z * z) * dp * dp);
+  }
+}
+
+ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) {
+  if (!net->built || !net->out_slot) {
+    ss_error_set(err, SS_ESTATE, "learning needs a built network with its incoming order");
+    return NULL;
+  }
+  if (!(p->tau_rise > 0) || !(p->tau_decay > 0) || !isfinite(p->tau_rise) || !isfinite(p->tau_decay)) {
+    ss_error_set(err, SS_EINVAL, "alpha kernel time constants must be > 0");
+    return NULL;
+  }
+  if (fabs(p->tau_rise - p->tau_decay) < 1e-2 * p->tau_decay) {
+    ss_error_set(err, SS_EINVAL, "tau_rise and tau_decay must differ by at least 1%% (closed forms cancel otherwise)");
+    return NULL;
+  }
+  if (!(p->beta > 0) || !isfinite(p->beta)) {
+    ss_error_set(err, SS_EINVAL, "surrogate beta must be > 0");
+    return NULL;
+  }
+  if (p->n_gl < 1 || p->n_gl > GL_MAX) {
+    ss_error_set(err, SS_EINVAL, "quadrature order must be in 1..%d (got %d)", GL_MAX, p->n_gl);
+    return NULL;
+  }
+  if (!(p->h_max > 0) || !isfinite(p->h_max) || !(p->grade_c > 0) || !(p->adapt >= 0) || !(p->cost_tau > 0)) {
+    ss_error_set(err, SS_EINVAL, "h_max, grade_c and cost_tau must be > 0, adapt >= 0");
+    return NULL;
+  }
+  ss_learn *l = calloc(1, sizeof *l);
+  if (!l) goto oom;
+  l->net = net;
+  l->p = *p;
+  double td = p->tau_decay, tr = p->tau_rise;
+  if (p->alpha_peak) {
+    double tpk = log(td / tr) / (1.0 / tr - 1.0 / td);
+    l->A = 1.0 / (exp(-tpk / td) - exp(-tpk / tr));
+  } else {
+    l->A = 1.0 / (td - tr);
+  }
+  l->t_dd = td / 2.0;
+  l->t_dr = 1.0 / (1.0 / td + 1.0 / tr);
+  l->t_rr = tr / 2.0;
+  gauss_legendre(p->n_gl, l->xg, l->wg);
+  size_t S = net->n_syn, nu = net->n_units, ng = net->n_groups;
+  l->role = calloc(net->n_pops, 1);
+  l->plastic = calloc(net->n_projs ? net->n_projs : 1, 1);
+  l->G = calloc(S ? S : 1, sizeof(double));
+  l->Kd = calloc(S ? S : 1, sizeof(double));
+  l->Kr = calloc(S ? S : 1, sizeof(double));
+  l->Hd = calloc(S ? S : 1, sizeof(double));
+  l->Hr = calloc(S ? S : 1, sizeof(double));
+  l->y0 = calloc(ng ? ng : 1, sizeof(double));
+  l->z0 = calloc(ng ? ng : 1, sizeof(double));
+  l->fd0 = calloc(nu, sizeof(double));
+  l->fr0 = calloc(nu, sizeof(double));
+  l->mu0 = calloc(nu * 8, sizeof(double));
+  l->sweep = calloc(nu, 1);
+  l->err_row = calloc(nu + 1, sizeof(uint64_t));
+  if (!l->role || !l->plastic || !l->G || !l->Kd || !l->Kr || !l->Hd || !l->Hr || !l->y0 || !l->z0 ||
+      !l->fd0 || !l->fr0 || !l->mu0 || !l->sweep || !l->err_row)
+    goto oom;
+  return l;
+oom:
+  ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+  ss_learn_destroy(l);
+  return NULL;
+}
+
+void ss_learn_destroy(ss_learn *l) {
+  if (!l) return;
+  for (uint32_t k = 0; k < l->n_hid; ++k) free(l->hid[k].B);
+  free(l->hid);
+  free(l->role);
+  free(l->plastic);
+  free(l->G);
+  free(l->Kd);
+  free(l->Kr);
+  free(l->Hd);
+  free(l->Hr);
+  free(l->y0);
+  free(l->z0);
+  free(l->fd0);
+  free(l->fr0);
+  free(l->mu0);
+  free(l->sweep);
+  free(l->bp);
+  free(l->err_row);
+  free(l->err_by);
+  free(l);
+}
+
+int ss_learn_add_output(ss_learn *l, uint32_t pop, ss_error *err) {
+  const ss_net *net = l->net;
+  if (pop >= net->n_pops || net->pops[pop].kind != SS_POP_LIF)
+    return ss_error_set(err, SS_EINVAL, "an output layer must be a neuron population");
+  if (l->role[pop]) return ss_error_set(err, SS_EINVAL, "population '%s' has a learning role already", net->pops[pop].name);
+  l->role[pop] = ROLE_OUTPUT;
+  return SS_OK;
+}
+
+int ss_learn_add_hidden(ss_learn *l, uint32_t pop, uint32_t out_pop, ss_feedback fb, uint32_t proj,
+                        uint64_t seed, ss_error *err) {
+  const ss_net *net = l->net;
+  if (pop >= net->n_pops || net->pops[pop].kind != SS_POP_LIF)
+    return ss_error_set(err, SS_EINVAL, "a hidden layer must be a neuron population");
+  if (out_pop >= net->n_pops || l->role[out_pop] != ROLE_OUTPUT)
+    return ss_error_set(err, SS_EINVAL, "hidden layer '%s': its feedback must come from an output layer",
+                        net->pops[pop].name);
+  if (l->role[pop]) return ss_error_set(err, SS_EINVAL, "population '%s' has a learning role already", net->pops[pop].name);
+  if (fb == SS_FB_SYMMETRIC &&
+      (proj >= net->n_projs || net->projs[proj].pre != pop || net->projs[proj].post != out_pop))
+    return ss_error_set(err, SS_EINVAL, "hidden layer '%s': symmetric feedback needs the projection from it to '%s'",
+                        net->pops[pop].name, net->pops[out_pop].name);
+  hidden_layer *h = ss_realloc_array(l->hid, l->n_hid + 1, sizeof *h);
+  if (!h) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+  l->hid = h;
+  hidden_layer *hl = &h[l->n_hid];
+  uint32_t nh = net->pops[pop].size, no = net->pops[out_pop].size;
+  hl->pop = pop;
+  hl->out_pop = out_pop;
+  hl->proj = proj;
+  hl->fb = fb;
+  hl->B = ss_malloc_array((size_t)nh * no, sizeof(double));
+  if (!hl->B) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+  ss_rng r;
+  ss_rng_init(&r, seed, 0);
+  for (size_t k = 0; k < (size_t)nh * no; ++k)
+    hl->B[k] = fb == SS_FB_RANDOM ? ss_rng_normal(&r) : fb == SS_FB_UNIFORM ? 1.0 : 0.0;
+  l->n_hid++;
+  l->role[pop] = ROLE_HIDDEN;
+  return SS_OK;
+}
+
+int ss_learn_set_feedback(ss_learn *l, uint32_t pop, const double *B, ss_error *err) {
+  for (uint32_t h = 0; h < l->n_hid; ++h) {
+    hidden_layer *hl = &l->hid[h];
+    if (hl->pop != pop) continue;
+    if (hl->fb == SS_FB_SYMMETRIC)
+      return ss_error_set(err, SS_EINVAL, "symmetric feedback follows the forward weights; it cannot be set");
+    size_t n = (size_t)l->net->pops[pop].size * l->net->pops[hl->out_pop].size;
+    for (size_t k = 0; k < n; ++k)
+      if (!isfinite(B[k])) return ss_error_set(err, SS_EINVAL, "feedback matrix entry %zu is not finite", k);
+    memcpy(hl->B, B, n * sizeof *B);
+    return SS_OK;
+  }
+  return ss_error_set(err, SS_EINVAL, "population %u is not a hidden layer", pop);
+}
+
+int ss_learn_add_plastic(ss_learn *l, uint32_t proj, ss_error *err) {
+  const ss_net *net = l->net;
+  if (proj >= net->n_projs) return ss_error_set(err, SS_EINVAL, "no projection %u", proj);
+  uint32_t post = net->projs[proj].post;
+  if (!l->role[post])
+    return ss_error_set(err, SS_EINVAL, "projection '%s': its target '%s' is neither an output nor a hidden layer",
+                        net->projs[proj].name, net->pops[post].name);
+  l->plastic[proj] = 1;
+  const ss_pop *pp = &net->pops[post];
+  for (uint32_t k = 0; k < pp->size; ++k) l->sweep[pp->offset + k] = 1;
+  return SS_OK;
+}
+
+/* Set the hidden layers' feedback matrices for this window: symmetric
+ * feedback reads the current forward weights (summed over multapses). */
+static void load_feedback(ss_learn *l) {
+  const ss_net *net = l->net;
+  for (uint32_t h = 0; h < l->n_hid; ++h) {
+    hidden_layer *hl = &l->hid[h];
+    if (hl->fb != SS_FB_SYMMETRIC) continue;
+    const ss_pop *a = &net->pops[hl->pop], *b = &net->pops[hl->out_pop];
+    memset(hl->B, 0, (size_t)a->size * b->size * sizeof(double));
+    for (uint32_t i = 0; i < a->size; ++i) {
+      uint32_t u = a->offset + i;
+      for (uint32_t g = net->grp_ptr[u]; g < net->grp_ptr[u + 1]; ++g) {
+        if (net->grp_proj[g] != hl->proj) continue;
+        for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k)
+          hl->B[(size_t)i * b->size + (net->out_post[k] - b->offset)] += net->out_w[k];
+      }
+    }
+  }
+}
+
+int ss_learn_start(ss_learn *l, ss_engine *e, ss_error *err) {
+  int rc = ss_engine_enable_psp(e, err);
+  if (rc) return rc;
+  if ((rc = ss_engine_log_enable(e, err))) return rc;
+  l->t0 = l->t_start = ss_engine_time(e);
+  l->started = 1;
+  const ss_net *net = l->net;
+  for (uint32_t g = 0; g < net->n_groups; ++g) ss_engine_psp(e, g, l->t0, &l->y0[g], &l->z0[g]);
+  return SS_OK;
+}
+
+/* ------------------------------------------------------------ the sweep */
+
+static inline double surrogate(const ss_learn *l, const ss_lif_params *pp, double v) {
+  if (l->p.surrogate == SS_SURR_LINEAR) return 1.0;
+  double x = 1.0 + l->p.beta * fabs(v - pp->thp);
+  return 1.0 / (x * x);
+}
+
+static inline double Q(double L, double tau) { return -tau * expm1(-L / tau); }
+
+/* Free (v, I) after D of the segment's start state. */
+static inline void seg_state(const ss_lif_params *pp, const bpoint *b, double D, double *v, double *I) {
+  *v = b->v;
+  *I = b->I;
+  if (D > 0) {
+    if (b->refr) *I *= exp(-D / pp->tau_syn);
+    else ss_lif_propagate(pp, D, v, I);
+  }
+}
+
+static int grow_bp(ss_learn *l, size_t need) {
+  if (need <= l->cap_bp) return SS_OK;
+  size_t cap = l->cap_bp ? l->cap_bp : 256;
+  while (cap < need) cap *= 2;
+  bpoint *b = ss_realloc_array(l->bp, cap, sizeof *b);
+  if (!b) return SS_ENOMEM;
+  l->bp = b;
+  l->cap_bp = cap;
+  return SS_OK;
+}
+
+/* Piece edges of segment [ta, tb] into `ed` (ascending, ed[0] = ta, last = tb);
+ * returns their number.  Graded toward a spike of the neuron at tb (§3.6). */
+static size_t piece_edges(const ss_learn *l, const ss_lif_params *pp, const bpoint *b, double tb, int spike_end,
+                          double *ed, size_t cap) {
+  double ta = b->t, L = tb - ta, hm = l->p.h_max;
+  if (l->p.adapt > 0 && !b->refr && l->p.surrogate == SS_SURR_PAPER) {
+    /* sigma'(U) = (1 + beta (theta' - v))^-2 below threshold has its pole at
+     * v = theta' + 1/beta, a distance d = theta' - v + 1/beta away in v;
+     * along the trajectory v + v' s + v'' s^2 / 2 that is a time of about
+     * r = 1 / (|v'| / d + sqrt(|v''| / (2 d))).  Pieces of adapt x r keep
+     * the pole outside the Bernstein ellipse of every piece: geometric
+     * refinement toward spikes, and toward near-threshold excursions of
+     * high curvature, which equal pieces would resolve only algebraically. */
+    size_t n = 0;
+    double t = ta;
+    ed[n++] = ta;
+    while (n < cap - 1) {
+      double v, I;
+      seg_state(pp, b, t - ta, &v, &I);
+      double v1 = (I - v) / pp->tau_mem, v2 = (-I / pp->tau_syn - v1) / pp->tau_mem;
+      double d = pp->thp - v + 1.0 / l->p.beta;
+      if (d < 1.0 / l->p.beta) d = 1.0 / l->p.beta;
+      double r = 1.0 / (fabs(v1) / d + sqrt(fabs(v2) / (2.0 * d)) + 1e-300);
+      double h = l->p.adapt * r;
+      if (h > hm) h = hm;
+      if (tb - t <= 1.5 * h || n == cap - 2) break;
+      t += h;
+      ed[n++] = t;
+    }
+    /* split the rest evenly if it is longer than h_max */
+    double rest = tb - ed[n - 1];
+    if (rest > hm && n < cap - 1) {
+      size_t m = (size_t)ceil(rest / hm - 1e-9);
+      if (n + m > cap - 1) m = cap - 1 - n;
+      double t1 = ed[n - 1], hp = rest / (double)m;
+      for (size_t j = 1; j < m; ++j) ed[n++] = t1 + (double)j * hp;
+    }
+    ed[n++] = tb;
+    return n;
+  }
+  if (l->p.grade && spike_end && !b->refr) {
+    double vb, Ib;
+    seg_state(pp, b, L, &vb, &Ib);
+    double slope = (Ib - vb) / pp->tau_mem;
+    if (slope < 1e-12) slope = 1e-12;
+    double ell = l->p.grade_c / (l->p.beta * slope);
+    if (ell > hm) ell = hm;
+    size_t n = 0;
+    double rev[512];
+    rev[n++] = tb;
+    while (rev[n - 1] - ell > ta + 0.5 * ell && n < 511) {
+      rev[n] = rev[n - 1] - ell;
+      ++n;
+      ell = 2.0 * ell < hm ? 2.0 * ell : hm;
+    }
+    rev[n++] = ta;
+    if (n > cap) n = cap;
+    for (size_t k = 0; k < n; ++k) ed[k] = rev[n - 1 - k];
+    return n;
+  }
+  double mf = ceil(L / hm - 1e-9);
+  size_t m = mf < 1 ? 1 : (size_t)mf;
+  if (m + 1 > cap) m = cap - 1;
+  double hp = L / (double)m;
+  for (size_t j = 0; j < m; ++j) ed[j] = ta + (double)j * hp;
+  ed[m] = tb;
+  return m + 1;
+}
+
+/* Sweep neuron n over [t0, t1).  recs: its log records; err events: ev
+ * (n_ev, in time order) with coefficients coef (per event's output neuron,
+ * via coef_of) applied to the sign.  fd0, fr0: its error traces at t0. */
+typedef struct sweep_in {
+  const ss_log_rec *rec;
+  size_t n_rec;
+  const ss_err_rec *ev;
+  size_t n_ev;
+  const double *Brow;     /* hidden: B row of this neuron, indexed by output local id; NULL for outputs */
+  uint32_t out_off;       /* global id of output 0 */
+  double v0, i0;
+  uint8_t refr0;
+  double fd0, fr0;
+} sweep_in;
+
+static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double t1) {
+  const ss_net *net = l->net;
+  const ss_lif_params *pp = &net->pops[net->unit_pop[n]].lif;
+  const double td = l->p.tau_decay, tr = l->p.tau_rise, A = l->A;
+  const double tm = pp->tau_mem, ts = pp->tau_syn;
+  /* ---- forward: breakpoints and the state after each */
+  if (grow_bp(l, in->n_rec + in->n_ev + 2)) return SS_ENOMEM;
+  bpoint *bp = l->bp;
+  size_t K = 0, ir = 0, ie = 0;
+  double v = in->v0, I = in->i0, fd = in->fd0, fr = in->fr0, tc = t0;
+  uint8_t refr = in->refr0;
+  for (;;) {
+    double tn;
+    if (K == 0) tn = t0;
+    else {
+      double a = ir < in->n_rec ? in->rec[ir].t : INFINITY, b = ie < in->n_ev ? in->ev[ie].t : INFINITY;
+      tn = a < b ? a : b;
+      if (!(tn < t1)) break;
+    }
+    double D = tn - tc;
+    if (D > 0) {
+      if (refr) I *= exp(-D / ts);
+      else ss_lif_propagate(pp, D, &v, &I);
+      fd *= exp(-D / td);
+      fr *= exp(-D / tr);
+      tc = tn;
+    }
+    bpoint *b = &bp[K++];
+    b->t = tn;
+    b->rec_lo = (uint32_t)ir;
+    b->spike = 0;
+    for (; ir < in->n_rec && in->rec[ir].t == tn; ++ir) {
+      uint32_t code = in->rec[ir].code;
+      if (code == SS_LOG_SPIKE) {
+        v = 0;
+        refr = pp->t_ref > 0;
+        b->spike = 1;
+      } else if (code == SS_LOG_REF_END) {
+        v = 0;
+        refr = 0;
+      } else {
+        I += net->out_w[code];
+      }
+    }
+    b->rec_hi = (uint32_t)ir;
+    for (; ie < in->n_ev && in->ev[ie].t == tn; ++ie) {
+      double c = in->ev[ie].sign;
+      if (in->Brow) c *= in->Brow[in->ev[ie].neuron - in->out_off];
+      fd += c;
+      fr += c;
+    }
+    b->v = v;
+    b->I = I;
+    b->fd = fd;
+    b->fr = fr;
+    b->refr = refr;
+  }
+  /* ---- backward */
+  double bd = 0, br = 0;
+  double muy[3] = {0, 0, 0}, muz[3] = {0, 0, 0};
+  const int ng = l->p.n_gl;
+  double ed[520];
+  for (size_t k = K; k-- > 0;) {
+    const bpoint *b = &bp[k];
+    double ta = b->t, tb = k + 1 < K ? bp[k + 1].t : t1;
+    int spike_end = k + 1 < K && bp[k + 1].spike;
+    if (tb > ta) {
+      size_t ne = piece_edges(l, pp, b, tb, spike_end, ed, sizeof ed / sizeof ed[0]);
+      for (size_t j = ne - 1; j-- > 0;) {
+        double pa = ed[j], pb = ed[j + 1], h = pb - pa;
+        double sz[3] = {0, 0, 0}, sy[3] = {0, 0, 0};
+        for (int q = 0; q < ng; ++q) {
+          double u = pa + 0.5 * (l->xg[q] + 1.0) * h, wq = 0.5 * h * l->wg[q];
+          double D = u - ta, vu, Iu;
+          seg_state(pp, b, D, &vu, &Iu);
+          if (b->refr) vu = 0;
+          double sp = surrogate(l, pp, vu);
+          double Lb = pb - u;
+          double fdu = b->fd * exp(-D / td), fru = b->fr * exp(-D / tr);
+          double bdu = exp(-Lb / td) * bd + A * (fdu * Q(Lb, l->t_dd) - fru * Q(Lb, l->t_dr));
+          double bru = exp(-Lb / tr) * br + A * (fdu * Q(Lb, l->t_dr) - fru * Q(Lb, l->t_rr));
+          double M[3] = {sp * A * (bdu - bru), sp * exp(-(t1 - u) / td), sp * exp(-(t1 - u) / tr)};
+          double du = u - pa, kz = wq * exp(-du / tm), ky = wq * ss_lif_p21(pp, du);
+          for (int c = 0; c < 3; ++c) {
+            sz[c] += M[c] * kz;
+            sy[c] += M[c] * ky;
+          }
+        }
+        double em = exp(-h / tm), es = exp(-h / ts), p21 = ss_lif_p21(pp, h);
+        for (int c = 0; c < 3; ++c) {
+          double nz = em * muz[c] + sz[c];
+          muy[c] = es * muy[c] + p21 * muz[c] + sy[c];
+          muz[c] = nz;
+        }
+        double Da = pa - ta, fda = b->fd * exp(-Da / td), fra = b->fr * exp(-Da / tr);
+        double nbd = exp(-h / td) * bd + A * (fda * Q(h, l->t_dd) - fra * Q(h, l->t_dr));
+        br = exp(-h / tr) * br + A * (fda * Q(h, l->t_dr) - fra * Q(h, l->t_rr));
+        bd = nbd;
+        l->st.pieces++;
+        l->st.nodes += (uint64_t)ng;
+      }
+    }
+    for (uint32_t r = b->rec_lo; r < b->rec_hi; ++r) {
+      uint32_t code = in->rec[r].code;
+      if (code >= SS_LOG_REF_END) continue;
+      uint32_t s = net->out_slot[code]; /* non-plastic slots are cleared later */
+      l->G[s] += muy[0];
+      l->Kd[s] += muy[1];
+      l->Kr[s] += muy[2];
+      l->st.arrivals++;
+    }
+  }
+  double *m0 = &l->mu0[(size_t)n * 8];
+  for (int c = 0; c < 3; ++c) {
+    m0[2 * c] = muy[c];
+    m0[2 * c + 1] = muz[c];
+  }
+  m0[6] = bd;
+  m0[7] = br;
+  return SS_OK;
+}
+
+/* int_0^L (fd e^{-x/td} - fr e^{-x/tr})^2 c e^{x/ta} dx (no A^2): the
+ * squared error of one trace segment, weighted by the moving average's
+ * kernel c e^{x/ta}; ta = INFINITY gives the plain integral. */
+static double sq_err_integral(double fd, double fr, double L, double td, double tr, double ta, double c) {
+  double ia = isinf(ta) ? 0 : 1.0 / ta;
+  double kdd = 2.0 / td - ia, kdr = 1.0 / td + 1.0 / tr - ia, krr = 2.0 / tr - ia;
+  double Idd = -expm1(-kdd * L) / kdd, Idr = -expm1(-kdr * L) / kdr, Irr = -expm1(-krr * L) / krr;
+  return c * (fd * fd * Idd - 2.0 * fd * fr * Idr + fr * fr * Irr);
+}
+
+/* Cost of the window [t0, t1) of output neuron u, from its traces at t0 and
+ * its error events: plain integral and moving-average-weighted integral. */
+static void neuron_cost(const ss_learn *l, uint32_t u, double t0, double t1, double *plain, double *weighted) {
+  double td = l->p.tau_decay, tr = l->p.tau_rise, ta = l->p.cost_tau;
+  double fd = l->fd0[u], fr = l->fr0[u], t = t0, sp = 0, sw = 0;
+  uint64_t k = l->err_row[u], k1 = l->err_row[u + 1];
+  for (;;) {
+    double tn = k < k1 ? l->err_by[k].t : t1;
+    double L = tn - t;
+    if (L > 0) {
+      sp += sq_err_integral(fd, fr, L, td, tr, INFINITY, 1.0);
+      sw += sq_err_integral(fd, fr, L, td, tr, ta, exp(-(t1 - t) / ta));
+      fd *= exp(-L / td);
+      fr *= exp(-L / tr);
+      t = tn;
+    }
+    if (k >= k1) break;
+    fd += l->err_by[k].sign;
+    fr += l->err_by[k].sign;
+    ++k;
+  }
+  *plain = l->A * l->A * sp;
+  *weighted = l->A * l->A * sw;
+}
+
+void ss_learn_cost(const ss_learn *l, double *window, double *moving) {
+  if (window) *window = l->cost_win;
+  if (moving) {
+    double corr = -expm1(-(l->t0 - l->t_start) / l->p.cost_tau);
+    *moving = corr > 0 ? l->cost_acc / l->p.cost_tau / corr : 0;
+  }
+}
+
+/* ------------------------------------------------------------ one window */
+
+int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
+  if (!l->started) return ss_error_set(err, SS_ESTATE, "learning: call ss_learn_start first");
+  const ss_net *net = l->net;
+  const ss_window_log *L = ss_engine_log_close(e);
+  if (!L) return ss_error_set(err, SS_ENOMEM, "learning: out of memory (window log)");
+  double t0 = l->t0, t1 = ss_engine_time(e), T = t1 - t0;
+  size_t S = net->n_syn;
+  uint32_t nu = net->n_units;
+  load_feedback(l);
+  memset(l->G, 0, S * sizeof(double));
+  memset(l->Kd, 0, S * sizeof(double));
+  memset(l->Kr, 0, S * sizeof(double));
+  /* error events grouped by output neuron (stable: time order kept) */
+  if (l->cap_err < L->n_err) {
+    ss_err_rec *r = ss_realloc_array(l->err_by, L->n_err, sizeof *r);
+    if (!r) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+    l->err_by = r;
+    l->cap_err = L->n_err;
+  }
+  memset(l->err_row, 0, ((size_t)nu + 1) * sizeof(uint64_t));
+  for (size_t k = 0; k < L->n_err; ++k) l->err_row[L->err[k].neuron + 1]++;
+  for (uint32_t u = 0; u < nu; ++u) l->err_row[u + 1] += l->err_row[u];
+  for (size_t k = 0; k < L->n_err; ++k) l->err_by[l->err_row[L->err[k].neuron]++] = L->err[k];
+  for (uint32_t u = nu; u > 0; --u) l->err_row[u] = l->err_row[u - 1];
+  l->err_row[0] = 0;
+  l->st.err_events += L->n_err;
+  /* sweeps */
+  for (uint32_t pop = 0; pop < net->n_pops; ++pop) {
+    if (!l->role[pop]) continue;
+    const ss_pop *pp = &net->pops[pop];
+    const hidden_layer *hl = NULL;
+    for (uint32_t h = 0; h < l->n_hid; ++h)
+      if (l->hid[h].pop == pop) hl = &l->hid[h];
+    for (uint32_t i = 0; i < pp->size; ++i) {
+      uint32_t n = pp->offset + i;
+      if (!l->sweep[n]) continue;
+      sweep_in in;
+      in.rec = L->rec + L->row[n];
+      in.n_rec = L->row[n + 1] - L->row[n];
+      in.v0 = L->v0[n];
+      in.i0 = L->i0[n];
+      in.refr0 = L->refr0[n];
+      if (hl) {
+        const ss_pop *op = &net->pops[hl->out_pop];
+        in.Brow = hl->B + (size_t)i * op->size;
+        in.out_off = op->offset;
+        /* all error events of the output layer, in time order */
+        in.ev = L->err; /* filtered below by neuron range */
+        in.n_ev = L->n_err;
+        double fd = 0, fr = 0;
+        for (uint32_t o = 0; o < op->size; ++o) {
+          fd += in.Brow[o] * l->fd0[op->offset + o];
+          fr += in.Brow[o] * l->fr0[op->offset + o];
+        }
+        in.fd0 = fd;
+        in.fr0 = fr;
+      } else {
+        in.Brow = NULL;
+        in.out_off = 0;
+        in.ev = l->err_by + l->err_row[n];
+        in.n_ev = l->err_row[n + 1] - l->err_row[n];
+        in.fd0 = l->fd0[n];
+        in.fr0 = l->fr0[n];
+      }
+      if (sweep(l, n, &in, t0, t1)) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+    }
+  }
+  /* window-start terms (*) and carry-over (**), per delay group */
+  double Ed = exp(-T / l->p.tau_decay), Er = exp(-T / l->p.tau_rise);
+  int online = l->p.mode == SS_LEARN_ONLINE;
+  for (uint32_t g = 0; g < net->n_groups; ++g) {
+    if (!l->plastic[net->grp_proj[g]]) {
+      for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) l->G[net->out_slot[k]] = 0;
+      continue;
+    }
+    double y0 = online ? l->y0[g] : 0, z0 = online ? l->z0[g] : 0;
+    for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) {
+      uint32_t s = net->out_slot[k];
+      const double *m0 = &l->mu0[(size_t)net->out_post[k] * 8];
+      if (online) {
+        l->G[s] += y0 * m0[0] + z0 * m0[1] + l->A * (m0[6] * l->Hd[s] - m0[7] * l->Hr[s]);
+        l->Hd[s] = Ed * l->Hd[s] + l->Kd[s] + y0 * m0[2] + z0 * m0[3];
+        l->Hr[s] = Er * l->Hr[s] + l->Kr[s] + y0 * m0[4] + z0 * m0[5];
+      }
+    }
+  }
+  /* cost of the window (before the traces move on) */
+  {
+    double sp = 0, sw = 0;
+    uint32_t n_out = 0;
+    for (uint32_t u = 0; u < nu; ++u) {
+      if (l->role[net->unit_pop[u]] != ROLE_OUTPUT) continue;
+      double a, b;
+      neuron_cost(l, u, t0, t1, &a, &b);
+      sp += a;
+      sw += b;
+      ++n_out;
+    }
+    if (n_out) {
+      l->cost_win = sp / n_out / T;
+      l->cost_acc = exp(-T / l->p.cost_tau) * l->cost_acc + sw / n_out;
+    }
+  }
+  /* forward error traces of the outputs to t1 */
+  for (uint32_t u = 0; u < nu; ++u) {
+    if (!l->role[net->unit_pop[u]] || l->role[net->unit_pop[u]] != ROLE_OUTPUT) continue;
+    double fd = l->fd0[u] * Ed, fr = l->fr0[u] * Er;
+    for (uint64_t k = l->err_row[u]; k < l->err_row[u + 1]; ++k) {
+      double dt = t1 - l->err_by[k].t;
+      fd += l->err_by[k].sign * exp(-dt / l->p.tau_decay);
+      fr += l->err_by[k].sign * exp(-dt / l->p.tau_rise);
+    }
+    l->fd0[u] = online ? fd : 0;
+    l->fr0[u] = online ? fr : 0;
+  }
+  /* next window */
+  if (online) {
+    for (uint32_t g = 0; g < net->n_groups; ++g) ss_engine_psp(e, g, t1, &l->y0[g], &l->z0[g]);
+  } else {
+    ss_engine_reset(e, t1);
+    memset(l->Hd, 0, S * sizeof(double));
+    memset(l->Hr, 0, S * sizeof(double));
+  }
+  ss_engine_log_reopen(e);
+  l->t0 = t1;
+  l->st.windows++;
+  return SS_OK;
+}
+
+const double *ss_learn_gradient(const ss_learn *l) { return l->G; }
+
+const double *ss_learn_feedback(const ss_learn *l, uint32_t pop) {
+  for (uint32_t h = 0; h < l->n_hid; ++h)
+    if (l->hid[h].pop == pop) return l->hid[h].B;
+  return NULL;
+}
+
+const ss_learn_stats *ss_learn_get_stats(const ss_learn *l) { return &l->st; }

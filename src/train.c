@@ -1,0 +1,259 @@
+/* train.c - a training run window by window (train.h).
+ *
+ * Gradients live in incoming (post-major) order, weights in outgoing order;
+ * each plastic projection keeps the list of its outgoing indices, so the
+ * optimizer sees dense arrays and its state stays with the projection. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "superspike/atomicfile.h"
+#include "superspike/train.h"
+
+typedef struct plastic_proj {
+  uint32_t proj;
+  uint64_t *k;        /* outgoing indices of its synapses */
+  size_t n;
+  double *w, *G;      /* dense scratch */
+  ss_optim *opt;
+} plastic_proj;
+
+struct ss_trainer {
+  ss_experiment *x;
+  ss_engine *e;
+  ss_learn *l;
+  plastic_proj *pp;
+  uint32_t n_pp;
+  uint64_t n_windows, window;
+  double t;
+  ss_train_row *rows;
+  double **rates;          /* [n_pops][n_windows] mean rate (Hz) per window */
+  uint64_t *spk_prev;      /* [n_pops] spike counts at the last window end */
+  size_t cap_rows;
+  double loop;
+};
+
+static char *path_in(const char *dir, const char *name) {
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s/%s", dir, name);
+  return p;
+}
+
+void ss_trainer_destroy(ss_trainer *tr) {
+  if (!tr) return;
+  for (uint32_t i = 0; i < tr->n_pp; ++i) {
+    free(tr->pp[i].k);
+    free(tr->pp[i].w);
+    free(tr->pp[i].G);
+    ss_optim_destroy(tr->pp[i].opt);
+  }
+  free(tr->pp);
+  if (tr->rates && tr->x)
+    for (uint32_t p = 0; p < tr->x->net->n_pops; ++p) free(tr->rates[p]);
+  free(tr->rates);
+  free(tr->spk_prev);
+  free(tr->rows);
+  ss_learn_destroy(tr->l);
+  ss_engine_destroy(tr->e);
+  free(tr);
+}
+
+ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
+  const ss_learning_spec *L = x->learn;
+  if (!L) {
+    ss_error_set(err, SS_EINVAL, "%s: training needs a [learning] section", ss_config_dir(x->cfg));
+    return NULL;
+  }
+  if (x->engine != SS_ENGINE_EVENT) {
+    ss_error_set(err, SS_EINVAL, "training with the clock-driven engine is not available yet: use engine = event");
+    return NULL;
+  }
+  double nw = x->duration / L->window;
+  if (fabs(nw - nearbyint(nw)) > 1e-9 * nw || nearbyint(nw) < 1) {
+    ss_error_set(err, SS_EINVAL, "run.duration (%g s) must be a whole number of learning windows (%g s)",
+                 x->duration / 1000, L->window / 1000);
+    return NULL;
+  }
+  ss_trainer *tr = calloc(1, sizeof *tr);
+  if (!tr) goto oom;
+  tr->x = x;
+  tr->n_windows = (uint64_t)nearbyint(nw);
+  tr->loop = L->loop > 0 ? L->loop : L->window;
+  ss_net *net = x->net;
+  /* rasters of every population for the first and the last loop */
+  for (uint32_t p = 0; p < net->n_pops; ++p) {
+    char name[SS_NAME_MAX + 32];
+    double last = x->duration - tr->loop < 0 ? 0 : x->duration - tr->loop;
+    snprintf(name, sizeof name, "%s_first.ras", net->pops[p].name);
+    char *a = path_in(x->out_dir, name);
+    snprintf(name, sizeof name, "%s_last.ras", net->pops[p].name);
+    char *b = path_in(x->out_dir, name);
+    int rc = !a || !b ? ss_error_set(err, SS_ENOMEM, "out of memory")
+                      : ss_record_add_spikes_range(x->rec, p, a, 0, tr->loop, err);
+    if (!rc) rc = ss_record_add_spikes_range(x->rec, p, b, last, x->duration, err);
+    free(a);
+    free(b);
+    if (rc) goto fail;
+  }
+  tr->e = ss_engine_create(net, x->sources, x->rec, err);
+  if (!tr->e) goto fail;
+  tr->l = ss_learn_create(net, &L->lp, err);
+  if (!tr->l) goto fail;
+  ss_learn_params lp = L->lp;
+  (void)lp;
+  for (uint32_t p = 0; p < net->n_pops; ++p)
+    if (L->role[p] == SS_ROLE_OUTPUT) {
+      if (ss_learn_add_output(tr->l, p, err) || ss_engine_set_targets(tr->e, p, L->targets[p], err)) goto fail;
+    }
+  for (uint32_t p = 0; p < net->n_pops; ++p)
+    if (L->role[p] == SS_ROLE_HIDDEN &&
+        ss_learn_add_hidden(tr->l, p, L->fb_from[p], L->fb[p], L->fb_proj[p], L->fb_seed[p], err))
+      goto fail;
+  tr->pp = calloc(net->n_projs ? net->n_projs : 1, sizeof *tr->pp);
+  if (!tr->pp) goto oom;
+  for (uint32_t j = 0; j < net->n_projs; ++j) {
+    if (!L->plastic[j]) continue;
+    if (ss_learn_add_plastic(tr->l, j, err)) goto fail;
+    plastic_proj *pj = &tr->pp[tr->n_pp++];
+    pj->proj = j;
+    pj->n = net->projs[j].n_syn;
+    pj->k = ss_malloc_array(pj->n, sizeof *pj->k);
+    pj->w = ss_malloc_array(pj->n, sizeof *pj->w);
+    pj->G = ss_malloc_array(pj->n, sizeof *pj->G);
+    if (!pj->k || !pj->w || !pj->G) goto oom;
+    size_t m = 0;
+    for (uint32_t g = 0; g < net->n_groups; ++g)
+      if (net->grp_proj[g] == j)
+        for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) pj->k[m++] = k;
+    ss_optim_params op = L->op;
+    op.r0 = L->r0[j];
+    pj->opt = ss_optim_create(&op, pj->n, err);
+    if (!pj->opt) {
+      ss_error_prefix(err, "projection '%s': ", net->projs[j].name);
+      goto fail;
+    }
+  }
+  if (!tr->n_pp) {
+    ss_error_set(err, SS_EINVAL, "no plastic projection: set plastic = yes on at least one");
+    goto fail;
+  }
+  tr->rows = ss_malloc_array(tr->n_windows, sizeof *tr->rows);
+  tr->rates = calloc(net->n_pops, sizeof *tr->rates);
+  tr->spk_prev = calloc(net->n_pops, sizeof *tr->spk_prev);
+  if (!tr->rows || !tr->rates || !tr->spk_prev) goto oom;
+  for (uint32_t p = 0; p < net->n_pops; ++p)
+    if (!(tr->rates[p] = ss_malloc_array(tr->n_windows, sizeof(double)))) goto oom;
+  if (ss_learn_start(tr->l, tr->e, err)) goto fail;
+  return tr;
+oom:
+  ss_error_set(err, SS_ENOMEM, "training: out of memory");
+fail:
+  ss_trainer_destroy(tr);
+  return NULL;
+}
+
+int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
+  if (tr->window >= tr->n_windows) return 0;
+  ss_net *net = tr->x->net;
+  const ss_learning_spec *L = tr->x->learn;
+  double t1 = (double)(tr->window + 1) * L->window;
+  int rc = ss_engine_run(tr->e, t1, err);
+  if (rc) return rc;
+  if ((rc = ss_learn_window(tr->l, tr->e, err))) return rc;
+  const double *G = ss_learn_gradient(tr->l);
+  double sum_dw = 0;
+  size_t n_dw = 0;
+  for (uint32_t i = 0; i < tr->n_pp; ++i) {
+    plastic_proj *pj = &tr->pp[i];
+    for (size_t m = 0; m < pj->n; ++m) {
+      pj->w[m] = net->out_w[pj->k[m]];
+      pj->G[m] = G[net->out_slot[pj->k[m]]];
+    }
+    ss_optim_stats os;
+    rc = ss_optim_step(pj->opt, t1, pj->w, pj->G, NULL, &os, err);
+    if (rc) return ss_error_prefix(err, "projection '%s': ", net->projs[pj->proj].name);
+    for (size_t m = 0; m < pj->n; ++m) net->out_w[pj->k[m]] = pj->w[m];
+    sum_dw += os.mean_abs_dw * (double)os.n;
+    n_dw += os.n;
+  }
+  ss_train_row r;
+  double cw, cm;
+  ss_learn_cost(tr->l, &cw, &cm);
+  r.t = t1;
+  r.cost = 1.2e5 * cm;
+  r.cost_window = 1.2e5 * cw;
+  r.mean_dw = n_dw ? sum_dw / (double)n_dw : 0;
+  tr->rows[tr->window] = r;
+  for (uint32_t p = 0; p < net->n_pops; ++p) {
+    uint64_t c = ss_engine_pop_spikes(tr->e, p);
+    tr->rates[p][tr->window] = (double)(c - tr->spk_prev[p]) / net->pops[p].size / (L->window / 1000.0);
+    tr->spk_prev[p] = c;
+  }
+  if (row) *row = r;
+  tr->t = t1;
+  tr->window++;
+  return tr->window < tr->n_windows ? 1 : 0;
+}
+
+double ss_trainer_time(const ss_trainer *tr) { return tr->t; }
+const ss_stats *ss_trainer_stats(const ss_trainer *tr) { return ss_engine_stats(tr->e); }
+const ss_learn *ss_trainer_learner(const ss_trainer *tr) { return tr->l; }
+
+static int write_curve(const ss_trainer *tr, ss_error *err) {
+  const ss_net *net = tr->x->net;
+  char *path = path_in(tr->x->out_dir, "learning_curve.dat");
+  if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  ss_afile f;
+  int rc = ss_afile_open(&f, path, err);
+  free(path);
+  if (rc) return rc;
+  fprintf(f.fp, "# learning curve: one row per update window\n# time(s) cost cost_window sqrt_cost mean_abs_dw(mV)");
+  for (uint32_t p = 0; p < net->n_pops; ++p) fprintf(f.fp, " rate_%s(Hz)", net->pops[p].name);
+  fprintf(f.fp, "\n");
+  for (uint64_t w = 0; w < tr->window; ++w) {
+    const ss_train_row *r = &tr->rows[w];
+    fprintf(f.fp, "%.17g %.10g %.10g %.10g %.10g", r->t / 1000.0, r->cost, r->cost_window, sqrt(r->cost), r->mean_dw);
+    for (uint32_t p = 0; p < net->n_pops; ++p) fprintf(f.fp, " %.10g", tr->rates[p][w]);
+    fprintf(f.fp, "\n");
+  }
+  return ss_afile_commit(&f, err);
+}
+
+int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
+  ss_experiment *x = tr->x;
+  const ss_net *net = x->net;
+  int rc = ss_experiment_write(x, err);
+  if (rc) return rc;
+  if ((rc = write_curve(tr, err))) return rc;
+  for (uint32_t i = 0; i < tr->n_pp; ++i) {
+    char name[SS_NAME_MAX + 16];
+    snprintf(name, sizeof name, "%s.edges", net->projs[tr->pp[i].proj].name);
+    char *path = path_in(x->out_dir, name);
+    if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+    rc = ss_net_write_edges(net, tr->pp[i].proj, path, err);
+    free(path);
+    if (rc) return rc;
+  }
+  char *path = path_in(x->out_dir, "summary.json");
+  if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  ss_afile f;
+  rc = ss_afile_open(&f, path, err);
+  free(path);
+  if (rc) return rc;
+  const ss_stats *st = ss_engine_stats(tr->e);
+  const ss_learn_stats *ls = ss_learn_get_stats(tr->l);
+  double c0 = tr->window ? tr->rows[0].cost : 0, c1 = tr->window ? tr->rows[tr->window - 1].cost : 0;
+  fprintf(f.fp,
+          "{\n  \"command\": \"train\",\n  \"config_hash\": \"%016" PRIx64 "\",\n  \"seed\": %" PRIu64
+          ",\n  \"engine\": \"event\",\n  \"duration_s\": %.17g,\n  \"windows\": %" PRIu64
+          ",\n  \"initial_cost\": %.10g,\n  \"final_cost\": %.10g,\n  \"wall_s\": %.6f,\n  \"events\": %" PRIu64
+          ",\n  \"synaptic_events\": %" PRIu64 ",\n  \"spikes\": %" PRIu64 ",\n  \"synaptic_events_per_s\": %.6g,\n"
+          "  \"quadrature_nodes\": %" PRIu64 "\n}\n",
+          ss_config_hash(x->cfg), x->seed, tr->t / 1000.0, tr->window, c0, c1, wall_s, st->events, st->syn_events,
+          st->spikes, wall_s > 0 ? (double)st->syn_events / wall_s : 0.0, ls->nodes);
+  return ss_afile_commit(&f, err);
+}

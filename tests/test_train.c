@@ -1,0 +1,185 @@
+/* test_train.c - training runs end to end: the cost of a silent output
+ * against a numerical integral of the error kernel, the first RMaxProp
+ * update, determinism, learning switched off, and the 5-spike timing task
+ * (paper Fig. 2) learning in at least 4 of 5 seeds. */
+#include <math.h>
+#include <unistd.h>
+
+#include "superspike/superspike.h"
+#include "testutil.h"
+
+static char g_dir[64];
+
+static const char *write_cfg(const char *name, const char *text) {
+  static char path[256];
+  if (!g_dir[0]) {
+    snprintf(g_dir, sizeof g_dir, "/tmp/ss_test_train_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(g_dir));
+  }
+  snprintf(path, sizeof path, "%s/%s", g_dir, name);
+  FILE *fp = fopen(path, "w");
+  ck_assert_ptr_nonnull(fp);
+  fputs(text, fp);
+  fclose(fp);
+  return path;
+}
+
+/* The 5-spike task: 100 frozen Poisson inputs -> 1 output. */
+static const char *five_spikes =
+    "[run]\nduration = 800 s\nseed = 1\n"
+    "[population out]\nsize = 1\nrole = output\n"
+    "target_times = 83 ms, 166 ms, 249 ms, 332 ms, 415 ms\ntarget_period = 500 ms\n"
+    "[source in]\ntype = poisson\nsize = 100\nrate = 4.6 Hz\nperiod = 500 ms\n"
+    "[projection in_out]\npre = in\npost = out\nconnect = all_to_all\n"
+    "weight = normal(0 mV, 5 mV)\nweight_min = -100 mV\nweight_max = 100 mV\ndelay = 0.8 ms\nplastic = yes\n"
+    "[learning]\nwindow = 500 ms\nloop = 500 ms\noptimizer = rmaxprop\nr0 = 1 mV\nw_min = -100 mV\nw_max = 100 mV\n";
+
+static ss_experiment *load(const char *text, const char *const *sets, int n_sets) {
+  ss_error err = {0};
+  char out[128];
+  snprintf(out, sizeof out, "%s/out", g_dir[0] ? g_dir : "/tmp");
+  ss_experiment *x = ss_experiment_load(write_cfg("t.ini", text), sets, n_sets, out, &err);
+  ck_assert_msg(x != NULL, "%s", err.msg);
+  return x;
+}
+
+/* e(t) = alpha * targets for a silent output, alpha of unit area with
+ * 5/10 ms, integrated on a fine grid: (1/T) int_0^T e^2 dt x 1.2e5. */
+static double silent_cost_numeric(const double *tt, int n, double T) {
+  const double h = 1e-4;
+  double sum = 0;
+  for (long k = 0; (double)k * h <= T; ++k) {
+    double t = (double)k * h, e = 0;
+    for (int j = 0; j < n; ++j)
+      if (t >= tt[j]) e += (exp(-(t - tt[j]) / 10.0) - exp(-(t - tt[j]) / 5.0)) / 5.0;
+    double wgt = (k == 0 || (double)(k + 1) * h > T) ? 0.5 : 1.0;
+    sum += wgt * e * e * h;
+  }
+  return 1.2e5 * sum / T;
+}
+
+START_TEST(test_cost_of_silent_output_matches_numerical_integral) {
+  /* zero weights and learning off: the output stays silent */
+  const char *sets[] = {"in_out.weight=0 mV", "learning.learning=no", "run.duration=1.5 s"};
+  ss_experiment *x = load(five_spikes, sets, 3);
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_msg(tr != NULL, "%s", err.msg);
+  ss_train_row row;
+  const double tt[5] = {83, 166, 249, 332, 415};
+  double want = silent_cost_numeric(tt, 5, 500.0);
+  ck_assert_int_eq(ss_trainer_step(tr, &row, &err), 1);
+  ck_assert_msg(fabs(row.cost_window - want) < 1e-6 * want, "cost %.12g, numerical %.12g", row.cost_window, want);
+  ck_assert(fabs(want - 40.0) < 0.1); /* 5 isolated spikes: 5 x 33.3/s x 0.12 s^2 / 0.5 s */
+  /* later windows also see the previous loop's tail: compare with the
+   * numerical integral over [500, 1000) of all targets so far */
+  double tt2[10];
+  for (int j = 0; j < 10; ++j) tt2[j] = tt[j % 5] + (j / 5) * 500.0;
+  ck_assert_int_eq(ss_trainer_step(tr, &row, &err), 1);
+  double all = silent_cost_numeric(tt2, 10, 1000.0) * 1000.0, first = want * 500.0;
+  double want2 = (all - first) / 500.0;
+  ck_assert_msg(fabs(row.cost_window - want2) < 1e-6 * want2, "cost %.12g, numerical %.12g", row.cost_window, want2);
+  ck_assert(ss_trainer_stats(tr)->spikes == 0);
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+}
+END_TEST
+
+START_TEST(test_first_rmaxprop_update_moves_every_weight_by_r0) {
+  const char *sets[] = {"run.duration=0.5 s"};
+  ss_experiment *x = load(five_spikes, sets, 1);
+  ss_error err = {0};
+  size_t S = x->net->n_syn;
+  double *w0 = malloc(S * sizeof *w0);
+  memcpy(w0, x->net->out_w, S * sizeof *w0);
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_ptr_nonnull(tr);
+  ck_assert_int_eq(ss_trainer_step(tr, NULL, &err), 0);
+  const double *G = ss_learn_gradient(ss_trainer_learner(tr));
+  int moved = 0;
+  for (size_t k = 0; k < S; ++k) {
+    double dw = x->net->out_w[k] - w0[k], g = G[x->net->out_slot[k]] / 500.0;
+    ck_assert(fabs(dw) <= 1.0 + 1e-12);          /* |dw| <= r0 = 1 mV */
+    if (fabs(g) > 1e-9) {                          /* then r0 sign(g), up to eps/|g| */
+      ck_assert_msg(fabs(dw - copysign(1.0, g)) <= 1e-12 / fabs(g) + 1e-12, "k %zu: dw %.17g g %.3g", k, dw, g);
+      ++moved;
+    }
+  }
+  ck_assert_int_gt(moved, 50);
+  free(w0);
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+}
+END_TEST
+
+static void run_to_end(ss_experiment *x, double *final_cost, double *min_ratio) {
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_msg(tr != NULL, "%s", err.msg);
+  ss_train_row row;
+  int rc;
+  double c0 = -1, cmin = INFINITY;
+  while ((rc = ss_trainer_step(tr, &row, &err)) >= 0) {
+    if (c0 < 0) c0 = row.cost;
+    if (row.cost < cmin) cmin = row.cost;
+    if (rc == 0) break;
+  }
+  ck_assert_int_eq(rc, 0);
+  if (final_cost) *final_cost = row.cost;
+  if (min_ratio) *min_ratio = cmin / c0;
+  ss_trainer_destroy(tr);
+}
+
+START_TEST(test_training_is_deterministic_and_off_means_frozen) {
+  const char *sets[] = {"run.duration=20 s"};
+  ss_experiment *a = load(five_spikes, sets, 1), *b = load(five_spikes, sets, 1);
+  double ca, cb;
+  run_to_end(a, &ca, NULL);
+  run_to_end(b, &cb, NULL);
+  ck_assert(ca == cb);
+  ck_assert(memcmp(a->net->out_w, b->net->out_w, a->net->n_syn * sizeof(double)) == 0);
+  ss_experiment_destroy(a);
+  ss_experiment_destroy(b);
+  const char *off[] = {"run.duration=5 s", "learning.learning=off"};
+  ss_experiment *c = load(five_spikes, off, 2), *d = load(five_spikes, off, 2);
+  run_to_end(c, NULL, NULL);
+  ck_assert(memcmp(c->net->out_w, d->net->out_w, c->net->n_syn * sizeof(double)) == 0); /* d never ran */
+  ss_experiment_destroy(c);
+  ss_experiment_destroy(d);
+}
+END_TEST
+
+START_TEST(test_five_spike_task_learns_in_4_of_5_seeds) {
+  int ok = 0;
+  for (int seed = 1; seed <= 5; ++seed) {
+    char s[32];
+    snprintf(s, sizeof s, "run.seed=%d", seed);
+    const char *sets[] = {s};
+    ss_experiment *x = load(five_spikes, sets, 1);
+    double fin, ratio;
+    run_to_end(x, &fin, &ratio);
+    printf("5-spike task, seed %d: lowest cost %.3g%% of the initial one, final %.3g\n", seed, 100 * ratio, fin);
+    ok += ratio < 0.05;
+    ss_experiment_destroy(x);
+  }
+  ck_assert_int_ge(ok, 4);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("train");
+  TCase *tc = tcase_create("core");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, test_cost_of_silent_output_matches_numerical_integral);
+  tcase_add_test(tc, test_first_rmaxprop_update_moves_every_weight_by_r0);
+  tcase_add_test(tc, test_training_is_deterministic_and_off_means_frozen);
+  tcase_add_test(tc, test_five_spike_task_learns_in_4_of_5_seeds);
+  suite_add_tcase(s, tc);
+  int rc = ss_test_run(s);
+  if (g_dir[0]) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+    if (system(cmd)) rc = EXIT_FAILURE;
+  }
+  return rc;
+}
