@@ -672,3 +672,158 @@ void ss_engine_reset(ss_engine *e, double t) {
 uint64_t ss_engine_pop_spikes(const ss_engine *e, uint32_t pop) {
   return pop < e->net->n_pops ? e->pop_spikes[pop] : 0;
 }
+
+/* ------------------------------------------------------------ checkpoints */
+
+/* All spikes in flight in a fixed order: FIFO j's entries in queue order
+ * for j = 0.., or the heap's array order. */
+static size_t arrivals_count(const ss_engine *e) { return e->use_fifo ? e->n_fifo_busy : e->ah->n; }
+
+static const ss_arrival *arrival_at(const ss_engine *e, size_t i, uint32_t *q) {
+  if (!e->use_fifo) {
+    *q = 0;
+    return &e->ah->a[i];
+  }
+  for (uint32_t j = 0; j < e->n_fifo; ++j) {
+    const struct fifo *f = &e->fifo[j];
+    if (i < f->n) {
+      *q = j;
+      return &f->a[(f->head + i) & (f->cap - 1)];
+    }
+    i -= f->n;
+  }
+  *q = 0;
+  return NULL;
+}
+
+int ss_engine_save(const ss_engine *e, ss_ckpt_writer *w, ss_error *err) {
+  const ss_net *net = e->net;
+  uint32_t nu = net->n_units;
+  size_t na = arrivals_count(e), nq = e->nh->n;
+  double *d = ss_malloc_array((nu > na ? nu : na) + nq + 1, sizeof *d);
+  uint32_t *u = ss_malloc_array((nu > na ? nu : na) + nq + 1, sizeof *u);
+  uint8_t *b = ss_malloc_array(nu + 1, 1);
+  int rc = !d || !u || !b ? ss_error_set(err, SS_ENOMEM, "out of memory") : SS_OK;
+#define PUT_F64(name, expr, n)                                   \
+  if (!rc) {                                                     \
+    for (size_t i_ = 0; i_ < (n); ++i_) d[i_] = (expr);          \
+    rc = ss_ckpt_add_f64(w, name, d, (n), err);                  \
+  }
+#define PUT_U32(name, expr, n)                                   \
+  if (!rc) {                                                     \
+    for (size_t i_ = 0; i_ < (n); ++i_) u[i_] = (expr);          \
+    rc = ss_ckpt_add_u32(w, name, u, (n), err);                  \
+  }
+  PUT_F64("eng.v", e->ns[i_].v, nu);
+  PUT_F64("eng.I", e->ns[i_].I, nu);
+  PUT_F64("eng.tlast", e->ns[i_].t_last, nu);
+  if (!rc) {
+    for (uint32_t i = 0; i < nu; ++i) b[i] = e->ns[i].refr;
+    rc = ss_ckpt_add_bytes(w, "eng.refr", b, nu, err);
+  }
+  PUT_U32("eng.nh.id", e->nh->heap[i_].id, nq);
+  PUT_U32("eng.nh.cls", e->nh->heap[i_].cls, nq);
+  PUT_F64("eng.nh.t", e->nh->heap[i_].t, nq);
+  uint32_t q;
+  PUT_F64("eng.arr.t", arrival_at(e, i_, &q)->key.t, na);
+  PUT_F64("eng.arr.ts", arrival_at(e, i_, &q)->t_spike, na);
+  PUT_U32("eng.arr.id", arrival_at(e, i_, &q)->key.id, na);
+  PUT_U32("eng.arr.g", arrival_at(e, i_, &q)->group, na);
+  PUT_U32("eng.arr.q", (arrival_at(e, i_, &q), q), na);
+#undef PUT_F64
+#undef PUT_U32
+  if (!rc) rc = ss_ckpt_add_u64_value(w, "eng.fifo", (uint64_t)e->use_fifo, err);
+  if (!rc && e->psp_y) {
+    rc = ss_ckpt_add_f64(w, "eng.psp.y", e->psp_y, net->n_groups, err);
+    if (!rc) rc = ss_ckpt_add_f64(w, "eng.psp.z", e->psp_z, net->n_groups, err);
+    if (!rc) rc = ss_ckpt_add_f64(w, "eng.psp.t", e->psp_t, net->n_groups, err);
+  }
+  if (!rc) rc = ss_ckpt_add_f64_value(w, "eng.t", e->t, err);
+  uint64_t st[6] = {e->st.events, e->st.syn_events, e->st.spikes, e->st.input_spikes, e->st.predictions, e->st.steps};
+  uint64_t ls[7] = {e->lst.calls, e->lst.rejected_sign, e->lst.rejected_bound, e->lst.rejected_peak,
+                    e->lst.solved, e->lst.newton_iters, e->lst.fallbacks};
+  if (!rc) rc = ss_ckpt_add_u64(w, "eng.stats", st, 6, err);
+  if (!rc) rc = ss_ckpt_add_u64(w, "eng.lifstats", ls, 7, err);
+  if (!rc) rc = ss_ckpt_add_u64(w, "eng.popspikes", e->pop_spikes, net->n_pops, err);
+  free(d);
+  free(u);
+  free(b);
+  return rc;
+}
+
+int ss_engine_load(ss_engine *e, const ss_ckpt *ck, ss_error *err) {
+  const ss_net *net = e->net;
+  uint32_t nu = net->n_units;
+  ss_ckpt_type type;
+  size_t nq = 0, na = 0;
+  uint64_t fifo;
+  int rc = ss_ckpt_get_u64_value(ck, "eng.fifo", &fifo, err);
+  if (rc) return rc;
+  if ((int)fifo != e->use_fifo)
+    return ss_error_set(err, SS_EINVAL, "checkpoint: it was written with the %s arrival queue, this engine uses the %s",
+                        fifo ? "FIFO" : "heap", e->use_fifo ? "FIFO" : "heap");
+  ss_ckpt_find(ck, "eng.nh.id", &type, &nq);
+  ss_ckpt_find(ck, "eng.arr.t", &type, &na);
+  double *d = ss_malloc_array(3 * (size_t)nu + 2 * na + nq + 1, sizeof *d);
+  uint32_t *u = ss_malloc_array(2 * nq + 3 * na + 1, sizeof *u);
+  uint8_t *b = ss_malloc_array(nu + 1, 1);
+  if (!d || !u || !b) {
+    rc = ss_error_set(err, SS_ENOMEM, "out of memory");
+    goto out;
+  }
+  double *v = d, *I = d + nu, *tl = d + 2 * (size_t)nu, *at = tl + nu, *ats = at + na, *nt = ats + na;
+  uint32_t *nid = u, *ncls = u + nq, *aid = ncls + nq, *ag = aid + na, *aq = ag + na;
+  if ((rc = ss_ckpt_get_f64(ck, "eng.v", v, nu, err)) || (rc = ss_ckpt_get_f64(ck, "eng.I", I, nu, err)) ||
+      (rc = ss_ckpt_get_f64(ck, "eng.tlast", tl, nu, err)) || (rc = ss_ckpt_get_bytes(ck, "eng.refr", b, nu, err)) ||
+      (rc = ss_ckpt_get_u32(ck, "eng.nh.id", nid, nq, err)) || (rc = ss_ckpt_get_u32(ck, "eng.nh.cls", ncls, nq, err)) ||
+      (rc = ss_ckpt_get_f64(ck, "eng.nh.t", nt, nq, err)) || (rc = ss_ckpt_get_f64(ck, "eng.arr.t", at, na, err)) ||
+      (rc = ss_ckpt_get_f64(ck, "eng.arr.ts", ats, na, err)) || (rc = ss_ckpt_get_u32(ck, "eng.arr.id", aid, na, err)) ||
+      (rc = ss_ckpt_get_u32(ck, "eng.arr.g", ag, na, err)) || (rc = ss_ckpt_get_u32(ck, "eng.arr.q", aq, na, err)))
+    goto out;
+  for (size_t i = 0; i < nq; ++i)
+    if (nid[i] >= nu || (ncls[i] != SS_EV_SPIKE && ncls[i] != SS_EV_REF_END)) goto bad;
+  for (size_t i = 0; i < na; ++i)
+    if (aid[i] >= nu || ag[i] >= net->n_groups || (e->use_fifo ? aq[i] >= e->n_fifo : aq[i] != 0)) goto bad;
+  double t;
+  if ((rc = ss_ckpt_get_f64_value(ck, "eng.t", &t, err))) goto out;
+  ss_engine_reset(e, t); /* empties every queue */
+  for (uint32_t i = 0; i < nu; ++i) {
+    e->ns[i].v = v[i];
+    e->ns[i].I = I[i];
+    e->ns[i].t_last = tl[i];
+    e->ns[i].refr = b[i] != 0;
+  }
+  for (size_t i = 0; i < nq; ++i) schedule(e, nid[i], &e->ns[nid[i]], nt[i], ncls[i]);
+  for (size_t i = 0; i < na; ++i) {
+    ss_arrival a = {{at[i], SS_EV_ARRIVAL, aid[i]}, ats[i], ag[i], 0};
+    if (e->use_fifo) {
+      if (fifo_push(&e->fifo[aq[i]], &a)) goto oom;
+      e->n_fifo_busy++;
+    } else if (ss_aheap_push(e->ah, &a)) {
+      goto oom;
+    }
+  }
+  if (e->psp_y) {
+    if ((rc = ss_ckpt_get_f64(ck, "eng.psp.y", e->psp_y, net->n_groups, err)) ||
+        (rc = ss_ckpt_get_f64(ck, "eng.psp.z", e->psp_z, net->n_groups, err)) ||
+        (rc = ss_ckpt_get_f64(ck, "eng.psp.t", e->psp_t, net->n_groups, err)))
+      goto out;
+  }
+  uint64_t st[6], ls[7];
+  if ((rc = ss_ckpt_get_u64(ck, "eng.stats", st, 6, err)) || (rc = ss_ckpt_get_u64(ck, "eng.lifstats", ls, 7, err)) ||
+      (rc = ss_ckpt_get_u64(ck, "eng.popspikes", e->pop_spikes, net->n_pops, err)))
+    goto out;
+  e->st = (ss_stats){st[0], st[1], st[2], st[3], st[4], st[5]};
+  e->lst = (ss_lif_stats){ls[0], ls[1], ls[2], ls[3], ls[4], ls[5], ls[6]};
+  goto out;
+bad:
+  rc = ss_error_set(err, SS_EPARSE, "checkpoint: the saved event queues do not fit this network");
+  goto out;
+oom:
+  rc = ss_error_set(err, SS_ENOMEM, "out of memory");
+out:
+  free(d);
+  free(u);
+  free(b);
+  return rc;
+}

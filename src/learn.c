@@ -12,6 +12,7 @@
  * each synapse.  Between breakpoints everything is closed form except the
  * Gauss-Legendre quadrature of sigma'(U) times smooth factors. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -726,3 +727,57 @@ const double *ss_learn_feedback(const ss_learn *l, uint32_t pop) {
 }
 
 const ss_learn_stats *ss_learn_get_stats(const ss_learn *l) { return &l->st; }
+
+/* ------------------------------------------------------------ checkpoints */
+
+int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err) {
+  const ss_net *net = l->net;
+  size_t S = net->n_syn, ng = net->n_groups, nu = net->n_units;
+  double sc[4] = {l->t0, l->t_start, l->cost_win, l->cost_acc};
+  uint64_t st[5] = {l->st.windows, l->st.pieces, l->st.nodes, l->st.arrivals, l->st.err_events};
+  int rc = ss_ckpt_add_f64(w, "lrn.Hd", l->Hd, S, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.Hr", l->Hr, S, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.y0", l->y0, ng, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.z0", l->z0, ng, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.fd0", l->fd0, nu, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.fr0", l->fr0, nu, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.scalars", sc, 4, err);
+  if (!rc) rc = ss_ckpt_add_u64(w, "lrn.stats", st, 5, err);
+  for (uint32_t h = 0; h < l->n_hid && !rc; ++h) {
+    char name[SS_CKPT_NAME_MAX + 1];
+    snprintf(name, sizeof name, "lrn.B%u", h);
+    rc = ss_ckpt_add_f64(w, name, l->hid[h].B,
+                         (size_t)net->pops[l->hid[h].pop].size * net->pops[l->hid[h].out_pop].size, err);
+  }
+  return rc;
+}
+
+int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err) {
+  const ss_net *net = l->net;
+  size_t S = net->n_syn, ng = net->n_groups, nu = net->n_units;
+  double sc[4];
+  uint64_t st[5];
+  int rc;
+  if ((rc = ss_ckpt_get_f64(ck, "lrn.Hd", l->Hd, S, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.Hr", l->Hr, S, err)) ||
+      (rc = ss_ckpt_get_f64(ck, "lrn.y0", l->y0, ng, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.z0", l->z0, ng, err)) ||
+      (rc = ss_ckpt_get_f64(ck, "lrn.fd0", l->fd0, nu, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.fr0", l->fr0, nu, err)) ||
+      (rc = ss_ckpt_get_f64(ck, "lrn.scalars", sc, 4, err)) || (rc = ss_ckpt_get_u64(ck, "lrn.stats", st, 5, err)))
+    return rc;
+  for (uint32_t h = 0; h < l->n_hid; ++h) {
+    char name[SS_CKPT_NAME_MAX + 1];
+    snprintf(name, sizeof name, "lrn.B%u", h);
+    rc = ss_ckpt_get_f64(ck, name, l->hid[h].B,
+                         (size_t)net->pops[l->hid[h].pop].size * net->pops[l->hid[h].out_pop].size, err);
+    if (rc) return rc;
+  }
+  if (sc[0] != ss_engine_time(e))
+    return ss_error_set(err, SS_EPARSE, "checkpoint: learner and engine disagree on the time");
+  l->t0 = sc[0];
+  l->t_start = sc[1];
+  l->cost_win = sc[2];
+  l->cost_acc = sc[3];
+  l->st = (ss_learn_stats){st[0], st[1], st[2], st[3], st[4]};
+  if ((rc = ss_engine_log_enable(e, err))) return rc;
+  l->started = 1;
+  return SS_OK;
+}

@@ -1,5 +1,6 @@
 /* record.c - spike and state monitors shared by both engines (record.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,61 @@ int ss_record_write(const ss_record *rec, ss_error *err) {
                 m->u[s * m->n_ids + j], m->i[s * m->n_ids + j]);
     rc = ss_afile_commit(&f, err);
     if (rc) return rc;
+  }
+  return SS_OK;
+}
+
+int ss_record_save(const ss_record *rec, ss_ckpt_writer *w, ss_error *err) {
+  char name[SS_CKPT_NAME_MAX + 1];
+  int rc = SS_OK;
+  for (uint32_t k = 0; k < rec->n_sm && !rc; ++k) {
+    const ss_spikes *sp = &rec->sm[k].spikes;
+    snprintf(name, sizeof name, "rec.sm%u.t", k);
+    rc = ss_ckpt_add_f64(w, name, sp->t, sp->n, err);
+    snprintf(name, sizeof name, "rec.sm%u.id", k);
+    if (!rc) rc = ss_ckpt_add_u32(w, name, sp->id, sp->n, err);
+  }
+  for (uint32_t k = 0; k < rec->n_st && !rc; ++k) {
+    const ss_state_monitor *m = &rec->st[k];
+    snprintf(name, sizeof name, "rec.st%u.next", k);
+    rc = ss_ckpt_add_u64_value(w, name, m->next, err);
+    snprintf(name, sizeof name, "rec.st%u.u", k);
+    if (!rc) rc = ss_ckpt_add_f64(w, name, m->u, m->next * m->n_ids, err);
+    snprintf(name, sizeof name, "rec.st%u.i", k);
+    if (!rc) rc = ss_ckpt_add_f64(w, name, m->i, m->next * m->n_ids, err);
+  }
+  return rc;
+}
+
+int ss_record_load(ss_record *rec, const ss_ckpt *ck, ss_error *err) {
+  char name[SS_CKPT_NAME_MAX + 1];
+  for (uint32_t k = 0; k < rec->n_sm; ++k) {
+    ss_spikes *sp = &rec->sm[k].spikes;
+    ss_ckpt_type type;
+    size_t n;
+    snprintf(name, sizeof name, "rec.sm%u.t", k);
+    if (!ss_ckpt_find(ck, name, &type, &n))
+      return ss_error_set(err, SS_EPARSE, "checkpoint: no recorded spikes for monitor %u", k);
+    sp->n = 0;
+    for (size_t j = 0; j < n; ++j)
+      if (ss_spikes_push(sp, 0, 0)) return ss_error_set(err, SS_ENOMEM, "out of memory");
+    int rc = ss_ckpt_get_f64(ck, name, sp->t, n, err);
+    snprintf(name, sizeof name, "rec.sm%u.id", k);
+    if (!rc) rc = ss_ckpt_get_u32(ck, name, sp->id, n, err);
+    if (rc) return rc;
+  }
+  for (uint32_t k = 0; k < rec->n_st; ++k) {
+    ss_state_monitor *m = &rec->st[k];
+    uint64_t next;
+    snprintf(name, sizeof name, "rec.st%u.next", k);
+    int rc = ss_ckpt_get_u64_value(ck, name, &next, err);
+    if (rc) return rc;
+    if (next > m->n_times) return ss_error_set(err, SS_EPARSE, "checkpoint: state monitor %u does not fit", k);
+    m->next = (size_t)next;
+    snprintf(name, sizeof name, "rec.st%u.u", k);
+    if ((rc = ss_ckpt_get_f64(ck, name, m->u, m->next * m->n_ids, err))) return rc;
+    snprintf(name, sizeof name, "rec.st%u.i", k);
+    if ((rc = ss_ckpt_get_f64(ck, name, m->i, m->next * m->n_ids, err))) return rc;
   }
   return SS_OK;
 }

@@ -3,6 +3,7 @@
  * Looped times are computed as pattern time + k * period, never by
  * accumulation, so repetition k is exact up to one rounding. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "superspike/source.h"
@@ -120,4 +121,37 @@ int ss_source_init_poisson(ss_source *s, uint32_t size, uint32_t offset, double 
 void ss_source_clear(ss_source *s) {
   ss_spikes_clear(&s->pattern);
   s->t_next = INFINITY;
+}
+
+int ss_source_save(const ss_source *s, ss_ckpt_writer *w, const char *prefix, ss_error *err) {
+  char name[SS_CKPT_NAME_MAX + 1];
+  uint64_t cur[3] = {s->pos, s->loop, s->id_next};
+  snprintf(name, sizeof name, "%s.cursor", prefix);
+  int rc = ss_ckpt_add_u64(w, name, cur, 3, err);
+  snprintf(name, sizeof name, "%s.t", prefix);
+  if (!rc) rc = ss_ckpt_add_f64_value(w, name, s->t_next, err);
+  snprintf(name, sizeof name, "%s.rng", prefix);
+  if (!rc) rc = ss_ckpt_add_u64(w, name, s->rng.s, 4, err);
+  return rc;
+}
+
+int ss_source_load(ss_source *s, const ss_ckpt *ck, const char *prefix, ss_error *err) {
+  char name[SS_CKPT_NAME_MAX + 1];
+  uint64_t cur[3], rng[4];
+  double t;
+  snprintf(name, sizeof name, "%s.cursor", prefix);
+  int rc = ss_ckpt_get_u64(ck, name, cur, 3, err);
+  snprintf(name, sizeof name, "%s.t", prefix);
+  if (!rc) rc = ss_ckpt_get_f64_value(ck, name, &t, err);
+  snprintf(name, sizeof name, "%s.rng", prefix);
+  if (!rc) rc = ss_ckpt_get_u64(ck, name, rng, 4, err);
+  if (rc) return rc;
+  if (cur[0] > s->pattern.n || cur[2] >= (uint64_t)s->offset + s->size || (cur[2] < s->offset && !isinf(t)))
+    return ss_error_set(err, SS_EPARSE, "checkpoint: source cursor '%s' does not fit this configuration", prefix);
+  s->pos = cur[0];
+  s->loop = cur[1];
+  s->id_next = (uint32_t)cur[2];
+  s->t_next = t;
+  memcpy(s->rng.s, rng, sizeof rng);
+  return SS_OK;
 }

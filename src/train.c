@@ -196,6 +196,13 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
   if (row) *row = r;
   tr->t = t1;
   tr->window++;
+  if (L->checkpoint_every && tr->window % L->checkpoint_every == 0 && tr->window < tr->n_windows) {
+    char *path = path_in(tr->x->out_dir, "checkpoint.ssck");
+    if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+    rc = ss_trainer_checkpoint(tr, path, err);
+    free(path);
+    if (rc) return rc;
+  }
   return tr->window < tr->n_windows ? 1 : 0;
 }
 
@@ -228,6 +235,13 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
   const ss_net *net = x->net;
   int rc = ss_experiment_write(x, err);
   if (rc) return rc;
+  if (x->learn->checkpoint_every) {
+    char *cp = path_in(x->out_dir, "checkpoint.ssck");
+    if (!cp) return ss_error_set(err, SS_ENOMEM, "out of memory");
+    rc = ss_trainer_checkpoint(tr, cp, err);
+    free(cp);
+    if (rc) return rc;
+  }
   if ((rc = write_curve(tr, err))) return rc;
   for (uint32_t i = 0; i < tr->n_pp; ++i) {
     char name[SS_NAME_MAX + 16];
@@ -256,4 +270,121 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
           ss_config_hash(x->cfg), x->seed, tr->t / 1000.0, tr->window, c0, c1, wall_s, st->events, st->syn_events,
           st->spikes, wall_s > 0 ? (double)st->syn_events / wall_s : 0.0, ls->nodes);
   return ss_afile_commit(&f, err);
+}
+
+/* ------------------------------------------------------------ checkpoints */
+
+int ss_trainer_checkpoint(const ss_trainer *tr, const char *path, ss_error *err) {
+  const ss_experiment *x = tr->x;
+  const ss_net *net = x->net;
+  ss_ckpt_writer *w = ss_ckpt_writer_create(path, ss_config_hash(x->cfg), err);
+  if (!w) return err ? err->code : SS_EIO;
+  char name[SS_CKPT_NAME_MAX + 1];
+  int rc = ss_ckpt_add_u64_value(w, "trn.window", tr->window, err);
+  if (!rc) rc = ss_ckpt_add_f64_value(w, "trn.t", tr->t, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "net.w", net->out_w, net->n_syn, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "trn.rows", (const double *)tr->rows, 4 * tr->window, err);
+  if (!rc) rc = ss_ckpt_add_u64(w, "trn.spkprev", tr->spk_prev, net->n_pops, err);
+  for (uint32_t p = 0; p < net->n_pops && !rc; ++p) {
+    snprintf(name, sizeof name, "trn.rate%u", p);
+    rc = ss_ckpt_add_f64(w, name, tr->rates[p], tr->window, err);
+  }
+  for (uint32_t i = 0; i < tr->n_pp && !rc; ++i) {
+    const plastic_proj *pj = &tr->pp[i];
+    ss_optim_state os;
+    ss_optim_get_state(pj->opt, &os);
+    double sd[2] = {os.t_last, os.r0_eff};
+    uint64_t su[2] = {os.n_windows, (uint64_t)os.learning};
+    snprintf(name, sizeof name, "opt%u.v", pj->proj);
+    rc = ss_ckpt_add_f64(w, name, ss_optim_v(pj->opt), pj->n, err);
+    snprintf(name, sizeof name, "opt%u.f", pj->proj);
+    if (!rc) rc = ss_ckpt_add_f64(w, name, sd, 2, err);
+    snprintf(name, sizeof name, "opt%u.u", pj->proj);
+    if (!rc) rc = ss_ckpt_add_u64(w, name, su, 2, err);
+  }
+  for (uint32_t p = 0; p < net->n_pops && !rc; ++p) {
+    if (x->sources[p]) {
+      snprintf(name, sizeof name, "src%u", p);
+      rc = ss_source_save(x->sources[p], w, name, err);
+    }
+    if (!rc && x->learn->targets[p]) {
+      snprintf(name, sizeof name, "tgt%u", p);
+      rc = ss_source_save(x->learn->targets[p], w, name, err);
+    }
+  }
+  if (!rc) rc = ss_engine_save(tr->e, w, err);
+  if (!rc) rc = ss_learn_save(tr->l, w, err);
+  if (!rc) rc = ss_record_save(x->rec, w, err);
+  if (rc) {
+    ss_ckpt_writer_abort(w);
+    return rc;
+  }
+  return ss_ckpt_writer_commit(w, err);
+}
+
+int ss_trainer_resume(ss_trainer *tr, const char *path, ss_error *err) {
+  ss_experiment *x = tr->x;
+  ss_net *net = x->net;
+  if (tr->window) return ss_error_set(err, SS_ESTATE, "resume only into a fresh trainer");
+  ss_ckpt *ck = ss_ckpt_read(path, err);
+  if (!ck) return err ? err->code : SS_EIO;
+  char name[SS_CKPT_NAME_MAX + 1];
+  uint64_t win;
+  int rc = ss_ckpt_check_config_hash(ck, ss_config_hash(x->cfg), err);
+  if (!rc) rc = ss_ckpt_get_u64_value(ck, "trn.window", &win, err);
+  if (!rc && win > tr->n_windows)
+    rc = ss_error_set(err, SS_EPARSE, "%s: %llu windows done, more than this run has", path, (unsigned long long)win);
+  if (rc) goto out;
+  /* read everything into the live objects; any failure leaves the trainer
+   * unusable, and the caller discards it */
+  tr->window = win;
+  if ((rc = ss_ckpt_get_f64_value(ck, "trn.t", &tr->t, err)) ||
+      (rc = ss_ckpt_get_f64(ck, "net.w", net->out_w, net->n_syn, err)) ||
+      (rc = ss_ckpt_get_f64(ck, "trn.rows", (double *)tr->rows, 4 * win, err)) ||
+      (rc = ss_ckpt_get_u64(ck, "trn.spkprev", tr->spk_prev, net->n_pops, err)))
+    goto out;
+  for (uint32_t p = 0; p < net->n_pops; ++p) {
+    snprintf(name, sizeof name, "trn.rate%u", p);
+    if ((rc = ss_ckpt_get_f64(ck, name, tr->rates[p], win, err))) goto out;
+  }
+  for (uint32_t i = 0; i < tr->n_pp; ++i) {
+    plastic_proj *pj = &tr->pp[i];
+    double sd[2];
+    uint64_t su[2];
+    double *v = ss_malloc_array(pj->n, sizeof *v);
+    if (!v) {
+      rc = ss_error_set(err, SS_ENOMEM, "out of memory");
+      goto out;
+    }
+    snprintf(name, sizeof name, "opt%u.v", pj->proj);
+    rc = ss_ckpt_get_f64(ck, name, v, pj->n, err);
+    if (!rc) rc = ss_optim_set_v(pj->opt, v, pj->n, err);
+    free(v);
+    snprintf(name, sizeof name, "opt%u.f", pj->proj);
+    if (!rc) rc = ss_ckpt_get_f64(ck, name, sd, 2, err);
+    snprintf(name, sizeof name, "opt%u.u", pj->proj);
+    if (!rc) rc = ss_ckpt_get_u64(ck, name, su, 2, err);
+    if (!rc) {
+      ss_optim_state os = {sd[0], sd[1], su[0], (int)su[1]};
+      rc = ss_optim_set_state(pj->opt, &os, err);
+    }
+    if (rc) goto out;
+  }
+  for (uint32_t p = 0; p < net->n_pops; ++p) {
+    if (x->sources[p]) {
+      snprintf(name, sizeof name, "src%u", p);
+      if ((rc = ss_source_load(x->sources[p], ck, name, err))) goto out;
+    }
+    if (x->learn->targets[p]) {
+      snprintf(name, sizeof name, "tgt%u", p);
+      if ((rc = ss_source_load(x->learn->targets[p], ck, name, err))) goto out;
+    }
+  }
+  if ((rc = ss_engine_load(tr->e, ck, err)) || (rc = ss_learn_resume(tr->l, tr->e, ck, err)) ||
+      (rc = ss_record_load(x->rec, ck, err)))
+    goto out;
+out:
+  if (rc && err) ss_error_prefix(err, "resume from %s: ", path);
+  ss_ckpt_free(ck);
+  return rc;
 }

@@ -220,6 +220,33 @@ for ini in "$bad"/*.ini; do
     ls -A "$out"
   fi
 done
+# ---- train: outputs, checkpoint, resume
+tr="$T/train"
+check "train runs the 5-spike example" "$SS_BIN" train "$SS_EXAMPLES/five_spikes.ini" --out "$tr" -q --no-plot \
+  --set run.duration=5s --set learning.checkpoint_every=4
+for f in learning_curve.dat in_first.ras in_out.edges summary.json checkpoint.ssck; do
+  check "train wrote $f" test -s "$tr/$f"
+done
+check "train wrote the output rasters (the output may stay silent at first)" test -f "$tr/out_first.ras" -a -f "$tr/out_last.ras"
+check "train --help" "$SS_BIN" train --help
+cp "$tr/in_out.edges" "$T/edges.before"
+check "train --resume from the final checkpoint" "$SS_BIN" train "$SS_EXAMPLES/five_spikes.ini" --out "$tr" -q \
+  --no-plot --set run.duration=5s --set learning.checkpoint_every=4 --resume "$tr/checkpoint.ssck"
+check "resumed run ends with the same weights" cmp -s "$T/edges.before" "$tr/in_out.edges"
+printf 'garbage' >"$T/bad.ssck"
+if "$SS_BIN" train "$SS_EXAMPLES/five_spikes.ini" --out "$T/train2" -q --no-plot --set run.duration=5s \
+  --resume "$T/bad.ssck" 2>"$T/e"; then
+  fail "a malformed checkpoint was accepted"
+else
+  check "a malformed checkpoint is refused by name" grep -q "bad.ssck" "$T/e"
+fi
+if "$SS_BIN" train "$SS_EXAMPLES/five_spikes.ini" --out "$T/train3" -q --no-plot --set run.duration=6s \
+  --resume "$tr/checkpoint.ssck" 2>"$T/e"; then
+  fail "a checkpoint of another configuration was accepted"
+else
+  check "a checkpoint of another configuration is refused" grep -q "config" "$T/e"
+fi
+
 check "the corpus has at least 30 cases" test "$n_bad" -ge 30
 # temporary files nowhere (e.g. next to a monitor file outside --out)
 leftover=$(find "$T" "$bad" -name '*.tmp.*' 2>/dev/null)

@@ -149,6 +149,90 @@ START_TEST(test_training_is_deterministic_and_off_means_frozen) {
 }
 END_TEST
 
+/* Everything a run leaves: weights, learning curve, recorded spikes. */
+typedef struct snapshot {
+  double *w, cost;
+  size_t n, n_spk;
+  double *spk_t;
+} snapshot;
+
+static void run_with_checkpoint(const char *ckpt_at, int stop_at, const char *resume, snapshot *out) {
+  const char *sets[] = {"run.duration=30 s", "in_out.weight=normal(2 mV, 5 mV)"};
+  ss_experiment *x = load(five_spikes, sets, 2);
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_ptr_nonnull(tr);
+  if (resume) ck_assert_msg(ss_trainer_resume(tr, resume, &err) == 0, "%s", err.msg);
+  ss_train_row row;
+  int rc, w = resume ? 20 : 0;
+  while ((rc = ss_trainer_step(tr, &row, &err)) > 0) {
+    if (++w == stop_at && ckpt_at) ck_assert_msg(ss_trainer_checkpoint(tr, ckpt_at, &err) == 0, "%s", err.msg);
+  }
+  ck_assert_int_eq(rc, 0);
+  out->n = x->net->n_syn;
+  out->w = malloc(out->n * sizeof(double));
+  memcpy(out->w, x->net->out_w, out->n * sizeof(double));
+  out->cost = row.cost;
+  const ss_spikes *sp = &x->rec->sm[x->rec->pop_sm[0]].spikes; /* out_first */
+  const ss_spikes *sl = &x->rec->sm[x->rec->sm[x->rec->pop_sm[0]].next].spikes; /* out_last */
+  out->n_spk = sp->n + sl->n;
+  out->spk_t = malloc((out->n_spk + 1) * sizeof(double));
+  memcpy(out->spk_t, sp->t, sp->n * sizeof(double));
+  memcpy(out->spk_t + sp->n, sl->t, sl->n * sizeof(double));
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+}
+
+START_TEST(test_resume_from_checkpoint_is_bit_identical) {
+  char ck[256];
+  snapshot a, b;
+  ss_experiment_destroy(load(five_spikes, NULL, 0)); /* creates the temp dir */
+  snprintf(ck, sizeof ck, "%s/mid.ssck", g_dir);
+  run_with_checkpoint(ck, 20, NULL, &a);        /* checkpoint after window 20 of 60 */
+  run_with_checkpoint(NULL, 0, ck, &b);         /* fresh process state, resumed */
+  ck_assert_uint_eq(a.n, b.n);
+  ck_assert(memcmp(a.w, b.w, a.n * sizeof(double)) == 0);
+  ck_assert(a.cost == b.cost);
+  ck_assert_uint_gt(a.n_spk, 0);
+  ck_assert_uint_eq(a.n_spk, b.n_spk);
+  ck_assert(memcmp(a.spk_t, b.spk_t, a.n_spk * sizeof(double)) == 0);
+  /* a corrupted or truncated checkpoint is refused, the trainer untouched */
+  FILE *fp = fopen(ck, "r+b");
+  ck_assert_ptr_nonnull(fp);
+  fseek(fp, 0, SEEK_END);
+  long len = ftell(fp);
+  fseek(fp, len / 2, SEEK_SET);
+  int c = fgetc(fp);
+  fseek(fp, len / 2, SEEK_SET);
+  fputc(c ^ 0x20, fp);
+  fclose(fp);
+  ss_experiment *x = load(five_spikes, (const char *[]){"run.duration=30 s", "in_out.weight=normal(2 mV, 5 mV)"}, 2);
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_int_ne(ss_trainer_resume(tr, ck, &err), 0);
+  ck_assert_msg(strstr(err.msg, "checksum") != NULL, "%s", err.msg);
+  ck_assert(truncate(ck, len / 3) == 0);
+  ck_assert_int_ne(ss_trainer_resume(tr, ck, &err), 0);
+  ck_assert_msg(strstr(err.msg, "truncated") != NULL, "%s", err.msg);
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+  /* another configuration is refused too */
+  free(b.w);
+  free(b.spk_t);
+  run_with_checkpoint(ck, 20, NULL, &b); /* rewrite a valid checkpoint */
+  x = load(five_spikes, (const char *[]){"run.duration=30 s", "in_out.weight=normal(3 mV, 5 mV)"}, 2);
+  tr = ss_trainer_create(x, &err);
+  ck_assert_int_ne(ss_trainer_resume(tr, ck, &err), 0);
+  ck_assert_msg(strstr(err.msg, "config") != NULL, "%s", err.msg);
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+  free(a.w);
+  free(b.w);
+  free(a.spk_t);
+  free(b.spk_t);
+}
+END_TEST
+
 START_TEST(test_five_spike_task_learns_in_4_of_5_seeds) {
   int ok = 0;
   for (int seed = 1; seed <= 5; ++seed) {
@@ -173,6 +257,7 @@ int main(void) {
   tcase_add_test(tc, test_cost_of_silent_output_matches_numerical_integral);
   tcase_add_test(tc, test_first_rmaxprop_update_moves_every_weight_by_r0);
   tcase_add_test(tc, test_training_is_deterministic_and_off_means_frozen);
+  tcase_add_test(tc, test_resume_from_checkpoint_is_bit_identical);
   tcase_add_test(tc, test_five_spike_task_learns_in_4_of_5_seeds);
   suite_add_tcase(s, tc);
   int rc = ss_test_run(s);

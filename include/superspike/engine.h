@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "superspike/checkpoint.h"
 #include "superspike/error.h"
 #include "superspike/network.h"
 #include "superspike/queue.h"
@@ -123,6 +124,15 @@ void ss_engine_psp(const ss_engine *e, uint32_t g, double t, double *y, double *
  * I = 0, not refractory, spikes in flight dropped, PSP traces zero.  Source
  * cursors are not touched. */
 void ss_engine_reset(ss_engine *e, double t);
+
+/* Save / restore the complete dynamic state (neurons, predictions, spikes
+ * in flight, PSP traces, time, counters) as sections eng.* of a checkpoint,
+ * at a window edge (the window log is not saved: re-enable it after a
+ * load).  The engine must be built on the same network and, for PSP
+ * traces, have ss_engine_enable_psp called.  Restoring gives a run that
+ * continues bit for bit like the saved one. */
+int ss_engine_save(const ss_engine *e, ss_ckpt_writer *w, ss_error *err);
+int ss_engine_load(ss_engine *e, const ss_ckpt *ck, ss_error *err);
 
 /* Spikes of population `pop` so far (neurons or source). */
 uint64_t ss_engine_pop_spikes(const ss_engine *e, uint32_t pop);

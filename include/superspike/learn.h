@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "superspike/checkpoint.h"
 #include "superspike/engine.h"
 #include "superspike/error.h"
 #include "superspike/network.h"
@@ -101,6 +102,12 @@ int ss_learn_start(ss_learn *l, ss_engine *e, ss_error *err);
  * window (in per-trial mode: reset the engine and all traces at t1).  The
  * engine must have been run to t1 since the previous call. */
 int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err);
+
+/* Save the learner's carried state (sections lrn.*) at a window edge;
+ * ss_learn_resume is ss_learn_start for an engine restored from the same
+ * checkpoint: it re-opens the window log and restores the carried state. */
+int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err);
+int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err);
 
 /* G of the last closed window, indexed by incoming slot (0 for synapses
  * that are not plastic). */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "superspike/checkpoint.h"
 #include "superspike/error.h"
 #include "superspike/network.h"
 #include "superspike/spikefile.h"
@@ -79,6 +80,11 @@ void ss_record_take_samples(ss_record *rec, double t, ss_state_fn state, void *c
 
 /* Forget recorded data and rewind the sample schedules. */
 void ss_record_reset(ss_record *rec);
+
+/* Save / restore what the monitors recorded so far (sections rec.*); the
+ * monitors themselves come from the configuration and must match. */
+int ss_record_save(const ss_record *rec, ss_ckpt_writer *w, ss_error *err);
+int ss_record_load(ss_record *rec, const ss_ckpt *ck, ss_error *err);
 
 /* Write every monitor's file atomically.  Spike files: `time id` (s,
  * %.17g).  State files: a '#' header, then `time id U I` (s, mV, mV). */

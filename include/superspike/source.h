@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "superspike/checkpoint.h"
 #include "superspike/error.h"
 #include "superspike/rng.h"
 #include "superspike/spikefile.h"
@@ -62,6 +63,11 @@ static inline double ss_source_peek(const ss_source *s, uint32_t *id) {
 }
 /* Consume the current spike and compute the next one. */
 void ss_source_next(ss_source *s);
+
+/* Save / restore the cursor (not the pattern, which the configuration
+ * rebuilds) as sections `prefix.*` of a checkpoint. */
+int ss_source_save(const ss_source *s, ss_ckpt_writer *w, const char *prefix, ss_error *err);
+int ss_source_load(ss_source *s, const ss_ckpt *ck, const char *prefix, ss_error *err);
 
 #ifdef __cplusplus
 }

@@ -42,6 +42,16 @@ double ss_trainer_time(const ss_trainer *tr);
 const ss_stats *ss_trainer_stats(const ss_trainer *tr);
 const ss_learn *ss_trainer_learner(const ss_trainer *tr);
 
+/* Save all learning state (weights, optimizer state, learner traces, engine
+ * state, source cursors, recorded spikes, the learning curve so far, time)
+ * to a checkpoint at `path`, atomically; ss_trainer_resume restores it into
+ * a trainer freshly created from the same configuration (the checkpoint's
+ * config hash must match), after which the run continues bit-identically.
+ * With [learning] checkpoint_every = N, ss_trainer_step writes
+ * OUT/checkpoint.ssck every N windows, and ss_trainer_finish at the end. */
+int ss_trainer_checkpoint(const ss_trainer *tr, const char *path, ss_error *err);
+int ss_trainer_resume(ss_trainer *tr, const char *path, ss_error *err);
+
 /* Write every output into the experiment's output directory; wall_s is the
  * wall time to report in the summary. */
 int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err);

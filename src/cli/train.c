@@ -26,13 +26,17 @@ static void usage(FILE *fp) {
           "  -o, --out DIR          output directory (default: .); created if missing\n"
           "  -s, --set SEC.KEY=VAL  override or add a config key (repeatable)\n"
           "      --seed N           master seed (= --set run.seed=N)\n"
+          "      --resume FILE      continue the run saved in checkpoint FILE (same\n"
+          "                         configuration); the result is bit-identical to an\n"
+          "                         uninterrupted run\n"
           "      --no-plot          do not draw the learning curve with gnuplot\n"
           "  -q, --quiet            no progress line and no summary on stdout\n"
           "  -h, --help             show this help\n"
           "\n"
           "Outputs: learning_curve.dat (+ .png), POP_first.ras and POP_last.ras for every\n"
           "population (first and last loop), PROJ.edges for every plastic projection,\n"
-          "the monitors' files, and summary.json.\n");
+          "the monitors' files, and summary.json; with [learning] checkpoint_every = N\n"
+          "also checkpoint.ssck every N windows and at the end.\n");
 }
 
 /* Draw learning_curve.png with plots/learning_curve.gp if gnuplot runs:
@@ -65,7 +69,8 @@ static void plot_curve(const char *out_dir, const char *argv0, int quiet) {
 
 int ss_cmd_train(int argc, char **argv) {
   ss_cli_opts o;
-  static const char *const extra[] = {NULL};
+  static const char *const extra[] = {"--resume", NULL};
+  const char *resume[1] = {NULL};
   int no_plot = 0;
   /* --no-plot takes no value: strip it before the shared parser */
   char **args = malloc((size_t)argc * sizeof *args);
@@ -75,14 +80,14 @@ int ss_cmd_train(int argc, char **argv) {
     if (!strcmp(argv[i], "--no-plot")) no_plot = 1;
     else args[n++] = argv[i];
   }
-  int pr = ss_cli_parse(&o, n, args, "train", usage, extra, NULL);
+  int pr = ss_cli_parse(&o, n, args, "train", usage, extra, resume);
   free(args);
   if (pr) return pr > 0 ? 0 : 1;
   int status = 1;
   ss_error err = {0};
   ss_experiment *x = ss_experiment_load(o.config, o.sets, o.n_sets, o.out, &err);
   ss_trainer *tr = x ? ss_trainer_create(x, &err) : NULL;
-  if (!tr) {
+  if (!tr || (resume[0] && ss_trainer_resume(tr, resume[0], &err))) {
     fprintf(stderr, "superspike: %s\n", err.msg);
     goto done;
   }
