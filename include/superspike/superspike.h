@@ -15,6 +15,7 @@
 #include "superspike/atomicfile.h"
 #include "superspike/checkpoint.h"
 #include "superspike/clock.h"
+#include "superspike/clock_learn.h"
 #include "superspike/config.h"
 #include "superspike/engine.h"
 #include "superspike/error.h"
