@@ -587,6 +587,7 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   if ((rc = get_pos(x, sec, "h_max", SS_UNIT_TIME, 0, L->lp.h_max, &L->lp.h_max, 0, err))) return rc;
   if ((rc = get_pos(x, sec, "adapt", SS_UNIT_NONE, 0, L->lp.adapt, &L->lp.adapt, 1, err))) return rc;
   if ((rc = get_pos(x, sec, "cost_tau", SS_UNIT_TIME, 0, 10000.0, &L->cost_tau, 0, err))) return rc;
+  L->lp.cost_tau = L->cost_tau;
   if ((rc = ss_config_get_int(c, sec, "checkpoint_every", 0, 0, INT64_MAX, 0, &every, err))) return rc;
   L->checkpoint_every = (uint64_t)every;
   L->op.t_window = L->window;

@@ -58,6 +58,20 @@ static double silent_cost_numeric(const double *tt, int n, double T) {
   return 1.2e5 * sum / T;
 }
 
+/* 1.2e5 (1/tau) int_0^tend e^{-(tend-s)/tau} e(s)^2 ds / (1 - e^{-tend/tau}),
+ * midpoint rule on a fine grid */
+static double numeric_moving_cost(const double *tt, int n, double tend, double tau) {
+  const double h = 1e-3;
+  double acc = 0;
+  for (long k = 0; (double)k * h < tend; ++k) {
+    double t = ((double)k + 0.5) * h, e = 0;
+    for (int j = 0; j < n; ++j)
+      if (t >= tt[j]) e += (exp(-(t - tt[j]) / 10.0) - exp(-(t - tt[j]) / 5.0)) / 5.0;
+    acc += exp(-(tend - t) / tau) * e * e * h;
+  }
+  return 1.2e5 * acc / tau / (-expm1(-tend / tau));
+}
+
 START_TEST(test_cost_of_silent_output_matches_numerical_integral) {
   /* zero weights and learning off: the output stays silent */
   const char *sets[] = {"in_out.weight=0 mV", "learning.learning=no", "run.duration=1.5 s"};
@@ -80,6 +94,20 @@ START_TEST(test_cost_of_silent_output_matches_numerical_integral) {
   double want2 = (all - first) / 500.0;
   ck_assert_msg(fabs(row.cost_window - want2) < 1e-6 * want2, "cost %.12g, numerical %.12g", row.cost_window, want2);
   ck_assert(ss_trainer_stats(tr)->spikes == 0);
+  double ma10 = numeric_moving_cost(tt2, 10, 1000.0, 10000.0);
+  ck_assert_msg(fabs(row.cost - ma10) < 1e-5 * ma10, "moving average %.10g, numerical %.10g", row.cost, ma10);
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+  /* cost_tau is honoured: a 1 s average forgets the first window faster */
+  const char *sets2[] = {"in_out.weight=0 mV", "learning.learning=no", "run.duration=1.5 s", "learning.cost_tau=1 s"};
+  x = load(five_spikes, sets2, 4);
+  tr = ss_trainer_create(x, &err);
+  ss_train_row r2;
+  ck_assert_int_eq(ss_trainer_step(tr, &r2, &err), 1);
+  ck_assert_int_eq(ss_trainer_step(tr, &r2, &err), 1);
+  double ma1 = numeric_moving_cost(tt2, 10, 1000.0, 1000.0);
+  ck_assert_msg(fabs(r2.cost - ma1) < 1e-5 * ma1, "moving average %.10g, numerical %.10g", r2.cost, ma1);
+  ck_assert(fabs(ma1 - ma10) > 1e-3 * ma10); /* the two time constants are distinguishable */
   ss_trainer_destroy(tr);
   ss_experiment_destroy(x);
 }
