@@ -381,6 +381,7 @@ static int load_projection(ss_experiment *x, size_t sec, const char *name, ss_er
     if ((rc = ss_config_get_number(x->cfg, sec, "r0", SS_UNIT_VOLTAGE, 0, x->learn->op.r0, &x->learn->r0[pi], err)))
       return rc;
     if (!(x->learn->r0[pi] >= 0)) return key_error(x, sec, "r0", SS_EINVAL, err, "must be >= 0");
+    if ((rc = get_pos(x, sec, "regularizer", SS_UNIT_NONE, 0, 0.0, &x->learn->rho[pi], 1, err))) return rc;
   }
   const char *save;
   if ((rc = ss_config_get_string(x->cfg, sec, "save_weights", 0, NULL, &save, err))) return rc;
@@ -535,7 +536,9 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   L->targets = calloc(ns + 1, sizeof *L->targets);
   L->plastic = calloc(ns + 1, 1);
   L->r0 = calloc(ns + 1, sizeof *L->r0);
-  if (!L->role || !L->fb || !L->fb_from || !L->fb_proj || !L->fb_seed || !L->targets || !L->plastic || !L->r0)
+  L->rho = calloc(ns + 1, sizeof *L->rho);
+  if (!L->role || !L->fb || !L->fb_from || !L->fb_proj || !L->fb_seed || !L->targets || !L->plastic || !L->r0 ||
+      !L->rho)
     return ss_error_set(err, SS_ENOMEM, "out of memory");
   ss_learn_params_default(&L->lp);
   ss_optim_params_default(&L->op);
@@ -588,6 +591,8 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   if ((rc = get_pos(x, sec, "adapt", SS_UNIT_NONE, 0, L->lp.adapt, &L->lp.adapt, 1, err))) return rc;
   if ((rc = get_pos(x, sec, "cost_tau", SS_UNIT_TIME, 0, 10000.0, &L->cost_tau, 0, err))) return rc;
   L->lp.cost_tau = L->cost_tau;
+  if ((rc = get_pos(x, sec, "het_tau", SS_UNIT_TIME, 0, 100.0, &L->het_tau, 0, err))) return rc;
+  if ((rc = get_pos(x, sec, "het_exponent", SS_UNIT_NONE, 0, 4.0, &L->het_a, 1, err))) return rc;
   if ((rc = ss_config_get_int(c, sec, "checkpoint_every", 0, 0, INT64_MAX, 0, &every, err))) return rc;
   L->checkpoint_every = (uint64_t)every;
   L->op.t_window = L->window;
@@ -695,6 +700,7 @@ static void learning_free(ss_learning_spec *L, uint32_t n_pops) {
   free(L->targets);
   free(L->plastic);
   free(L->r0);
+  free(L->rho);
   free(L);
 }
 

@@ -68,6 +68,8 @@ struct ss_learn {
   double t0, t_start;
   int started;
   double cost_win, cost_acc;      /* last window's mean; moving-average accumulator */
+  double het_tau, het_a;          /* regularizer trace; het_tau 0 = off */
+  double *zhet, *Zhet;            /* [n_units] trace at t0; integral of z^a over the window */
   ss_learn_stats st;
 };
 
@@ -200,6 +202,8 @@ void ss_learn_destroy(ss_learn *l) {
   free(l->fr0);
   free(l->mu0);
   free(l->sweep);
+  free(l->zhet);
+  free(l->Zhet);
   free(l->bp);
   free(l->err_row);
   free(l->err_by);
@@ -246,6 +250,42 @@ int ss_learn_add_hidden(ss_learn *l, uint32_t pop, uint32_t out_pop, ss_feedback
   l->n_hid++;
   l->role[pop] = ROLE_HIDDEN;
   return SS_OK;
+}
+
+int ss_learn_set_het(ss_learn *l, double tau_het, double a, ss_error *err) {
+  if (!(tau_het > 0) || !isfinite(tau_het) || !(a >= 0) || !isfinite(a))
+    return ss_error_set(err, SS_EINVAL, "regularizer: tau_het must be > 0 and the exponent >= 0");
+  size_t nu = l->net->n_units;
+  if (!l->zhet) {
+    l->zhet = calloc(nu, sizeof(double));
+    l->Zhet = calloc(nu, sizeof(double));
+    if (!l->zhet || !l->Zhet) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+  }
+  l->het_tau = tau_het;
+  l->het_a = a;
+  return SS_OK;
+}
+
+const double *ss_learn_het_integral(const ss_learn *l) { return l->Zhet; }
+
+/* int_{t0}^{t1} z(t)^a dt of neuron n from its spikes in the log, and its
+ * trace at t1: between spikes z = z_k e^{-(t - t_k)/tau}, so each piece is
+ * z_k^a tau/a (1 - e^{-a L / tau}). */
+static void het_window(ss_learn *l, uint32_t n, const ss_log_rec *rec, size_t n_rec, double t0, double t1) {
+  double tau = l->het_tau, a = l->het_a, z = l->zhet[n], t = t0, Z = 0;
+  for (size_t k = 0;; ++k) {
+    while (k < n_rec && rec[k].code != SS_LOG_SPIKE) ++k;
+    double tn = k < n_rec ? rec[k].t : t1, L = tn - t;
+    if (L > 0) {
+      Z += a == 0 ? L : pow(z, a) * (-expm1(-a * L / tau)) * tau / a;
+      z *= exp(-L / tau);
+      t = tn;
+    }
+    if (k >= n_rec) break;
+    z += 1.0;
+  }
+  l->Zhet[n] = Z;
+  l->zhet[n] = z;
 }
 
 int ss_learn_set_feedback(ss_learn *l, uint32_t pop, const double *B, ss_error *err) {
@@ -656,6 +696,10 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
       if (sweep(l, n, &in, t0, t1)) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
     }
   }
+  /* regularizer integrals of every neuron with plastic inputs */
+  if (l->het_tau > 0)
+    for (uint32_t n = 0; n < nu; ++n)
+      if (l->sweep[n]) het_window(l, n, L->rec + L->row[n], L->row[n + 1] - L->row[n], t0, t1);
   /* window-start terms (*) and carry-over (**), per delay group */
   double Ed = exp(-T / l->p.tau_decay), Er = exp(-T / l->p.tau_rise);
   int online = l->p.mode == SS_LEARN_ONLINE;
@@ -709,6 +753,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
     for (uint32_t g = 0; g < net->n_groups; ++g) ss_engine_psp(e, g, t1, &l->y0[g], &l->z0[g]);
   } else {
     ss_engine_reset(e, t1);
+    if (l->zhet) memset(l->zhet, 0, nu * sizeof(double));
     memset(l->Hd, 0, S * sizeof(double));
     memset(l->Hr, 0, S * sizeof(double));
   }
@@ -743,6 +788,7 @@ int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err) {
   if (!rc) rc = ss_ckpt_add_f64(w, "lrn.fr0", l->fr0, nu, err);
   if (!rc) rc = ss_ckpt_add_f64(w, "lrn.scalars", sc, 4, err);
   if (!rc) rc = ss_ckpt_add_u64(w, "lrn.stats", st, 5, err);
+  if (!rc && l->zhet) rc = ss_ckpt_add_f64(w, "lrn.zhet", l->zhet, nu, err);
   for (uint32_t h = 0; h < l->n_hid && !rc; ++h) {
     char name[SS_CKPT_NAME_MAX + 1];
     snprintf(name, sizeof name, "lrn.B%u", h);
@@ -770,6 +816,7 @@ int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err)
                          (size_t)net->pops[l->hid[h].pop].size * net->pops[l->hid[h].out_pop].size, err);
     if (rc) return rc;
   }
+  if (l->zhet && (rc = ss_ckpt_get_f64(ck, "lrn.zhet", l->zhet, nu, err))) return rc;
   if (sc[0] != ss_engine_time(e))
     return ss_error_set(err, SS_EPARSE, "checkpoint: learner and engine disagree on the time");
   l->t0 = sc[0];

@@ -18,6 +18,8 @@ typedef struct plastic_proj {
   uint64_t *k;        /* outgoing indices of its synapses */
   size_t n;
   double *w, *G;      /* dense scratch */
+  double *reg;        /* regularizer term, or NULL */
+  double rho;
   ss_optim *opt;
 } plastic_proj;
 
@@ -34,6 +36,8 @@ struct ss_trainer {
   uint64_t *spk_prev;      /* [n_pops] spike counts at the last window end */
   size_t cap_rows;
   double loop;
+  ss_afile dump;       /* --dump-gradients */
+  int dumping;
 };
 
 static char *path_in(const char *dir, const char *name) {
@@ -49,6 +53,7 @@ void ss_trainer_destroy(ss_trainer *tr) {
     free(tr->pp[i].k);
     free(tr->pp[i].w);
     free(tr->pp[i].G);
+    free(tr->pp[i].reg);
     ss_optim_destroy(tr->pp[i].opt);
   }
   free(tr->pp);
@@ -57,6 +62,7 @@ void ss_trainer_destroy(ss_trainer *tr) {
   free(tr->rates);
   free(tr->spk_prev);
   free(tr->rows);
+  if (tr->dumping) ss_afile_abort(&tr->dump);
   ss_learn_destroy(tr->l);
   ss_engine_destroy(tr->e);
   free(tr);
@@ -129,6 +135,12 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
     for (uint32_t g = 0; g < net->n_groups; ++g)
       if (net->grp_proj[g] == j)
         for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) pj->k[m++] = k;
+    pj->rho = L->rho[j];
+    if (pj->rho > 0) {
+      pj->reg = ss_malloc_array(pj->n, sizeof *pj->reg);
+      if (!pj->reg) goto oom;
+      if (ss_learn_set_het(tr->l, L->het_tau, L->het_a, err)) goto fail;
+    }
     ss_optim_params op = L->op;
     op.r0 = L->r0[j];
     pj->opt = ss_optim_create(&op, pj->n, err);
@@ -173,8 +185,29 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
       pj->w[m] = net->out_w[pj->k[m]];
       pj->G[m] = G[net->out_slot[pj->k[m]]];
     }
+    if (pj->reg) {
+      /* -rho w Z in the units of G: the reference code accumulates
+       * 5 e lambda - rho w z^a per step with w in V and time in s
+       * (paper-spec §2.11); G = int e lambda dt is unit-free, and
+       * int w_V z^a ds_s = 1e-6 w_mV Z_ms, so relative to G the term is
+       * -(1e-6 / 5) rho w_mV Z_ms (area-normalised alpha). */
+      const double *Z = ss_learn_het_integral(tr->l);
+      for (size_t m = 0; m < pj->n; ++m) pj->reg[m] = -2e-7 * pj->rho * pj->w[m] * Z[net->out_post[pj->k[m]]];
+    }
+    if (tr->dumping) {
+      const ss_proj *pr = &net->projs[pj->proj];
+      uint32_t off_a = net->pops[pr->pre].offset, off_b = net->pops[pr->post].offset;
+      size_t m = 0; /* same order as pj->k: groups ascending, i.e. by owner */
+      for (uint32_t u = net->pops[pr->pre].offset; u < off_a + net->pops[pr->pre].size; ++u)
+        for (uint32_t g = net->grp_ptr[u]; g < net->grp_ptr[u + 1]; ++g) {
+          if (net->grp_proj[g] != pj->proj) continue;
+          for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k, ++m)
+            fprintf(tr->dump.fp, "%llu %s %u %u %.17g\n", (unsigned long long)tr->window, pr->name, u - off_a,
+                    net->out_post[k] - off_b, pj->G[m]);
+        }
+    }
     ss_optim_stats os;
-    rc = ss_optim_step(pj->opt, t1, pj->w, pj->G, NULL, &os, err);
+    rc = ss_optim_step(pj->opt, t1, pj->w, pj->G, pj->reg, &os, err);
     if (rc) return ss_error_prefix(err, "projection '%s': ", net->projs[pj->proj].name);
     for (size_t m = 0; m < pj->n; ++m) net->out_w[pj->k[m]] = pj->w[m];
     sum_dw += os.mean_abs_dw * (double)os.n;
@@ -230,11 +263,25 @@ static int write_curve(const ss_trainer *tr, ss_error *err) {
   return ss_afile_commit(&f, err);
 }
 
+int ss_trainer_dump_gradients(ss_trainer *tr, const char *path, ss_error *err) {
+  if (tr->window || tr->dumping) return ss_error_set(err, SS_ESTATE, "gradient dump: only before the first window");
+  int rc = ss_afile_open(&tr->dump, path, err);
+  if (rc) return rc;
+  tr->dumping = 1;
+  fprintf(tr->dump.fp, "# raw gradient G = int_window e lambda dt of every plastic synapse, before the optimizer\n"
+                       "# window projection pre post G\n");
+  return SS_OK;
+}
+
 int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
   ss_experiment *x = tr->x;
   const ss_net *net = x->net;
   int rc = ss_experiment_write(x, err);
   if (rc) return rc;
+  if (tr->dumping) {
+    tr->dumping = 0;
+    if ((rc = ss_afile_commit(&tr->dump, err))) return rc;
+  }
   if (x->learn->checkpoint_every) {
     char *cp = path_in(x->out_dir, "checkpoint.ssck");
     if (!cp) return ss_error_set(err, SS_ENOMEM, "out of memory");

@@ -261,6 +261,65 @@ START_TEST(test_resume_from_checkpoint_is_bit_identical) {
 }
 END_TEST
 
+/* --dump-gradients writes exactly the learner's G; the regularizer's
+ * integral of z^a equals a numerical integral over the recorded spikes. */
+START_TEST(test_gradient_dump_and_regularizer_integral) {
+  const char *sets[] = {"run.duration=1 s", "in_out.weight=normal(6 mV, 5 mV)", "in_out.regularizer=1",
+                        "learning.het_exponent=2"};
+  ss_experiment *x = load(five_spikes, sets, 4);
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_msg(tr != NULL, "%s", err.msg);
+  char path[256];
+  snprintf(path, sizeof path, "%s/grad.txt", g_dir);
+  ck_assert_int_eq(ss_trainer_dump_gradients(tr, path, &err), 0);
+  double G1[100];
+  ck_assert_int_eq(ss_trainer_step(tr, NULL, &err), 1);
+  const ss_learn *l = ss_trainer_learner(tr);
+  for (uint64_t k = 0; k < 100; ++k) G1[k] = ss_learn_gradient(l)[x->net->out_slot[k]];
+  double Z = ss_learn_het_integral(l)[x->net->pops[0].offset];
+  ck_assert_int_eq(ss_trainer_step(tr, NULL, &err), 0);
+  ck_assert_int_eq(ss_trainer_finish(tr, 0, &err), 0);
+  /* Z of window 0 from the output's first-loop spikes: z = sum e^{-(t-t_k)/100} */
+  const ss_spikes *sp = &x->rec->sm[x->rec->pop_sm[0]].spikes;
+  ck_assert_uint_gt(sp->n, 0);
+  double num = 0; /* midpoint rule on each interval between spikes (z is smooth there) */
+  for (size_t j = 0; j <= sp->n; ++j) {
+    double a = j ? sp->t[j - 1] : 0, b = j < sp->n && sp->t[j] < 500.0 ? sp->t[j] : 500.0;
+    const int m = 20000;
+    for (int i = 0; i < m && b > a; ++i) {
+      double t = a + (b - a) * ((double)i + 0.5) / m, z = 0;
+      for (size_t q = 0; q < sp->n; ++q)
+        if (sp->t[q] <= t) z += exp(-(t - sp->t[q]) / 100.0);
+      num += z * z * (b - a) / m;
+    }
+    if (b >= 500.0) break;
+  }
+  ck_assert_msg(fabs(Z - num) < 1e-6 * num, "Z %.12g, numerical %.12g", Z, num);
+  /* the dump's window-0 lines are G, in outgoing order */
+  FILE *fp = fopen(path, "r");
+  ck_assert_ptr_nonnull(fp);
+  char line[256];
+  int n0 = 0;
+  while (fgets(line, sizeof line, fp)) {
+    unsigned w, pre, post;
+    char proj[64];
+    double g;
+    if (line[0] == '#') continue;
+    ck_assert_int_eq(sscanf(line, "%u %63s %u %u %lf", &w, proj, &pre, &post, &g), 5);
+    ck_assert_str_eq(proj, "in_out");
+    if (w == 0) {
+      ck_assert(g == G1[pre]); /* one output: pre-major order = pre id */
+      ++n0;
+    }
+  }
+  fclose(fp);
+  ck_assert_int_eq(n0, 100);
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+}
+END_TEST
+
 START_TEST(test_five_spike_task_learns_in_4_of_5_seeds) {
   int ok = 0;
   for (int seed = 1; seed <= 5; ++seed) {
@@ -286,6 +345,7 @@ int main(void) {
   tcase_add_test(tc, test_first_rmaxprop_update_moves_every_weight_by_r0);
   tcase_add_test(tc, test_training_is_deterministic_and_off_means_frozen);
   tcase_add_test(tc, test_resume_from_checkpoint_is_bit_identical);
+  tcase_add_test(tc, test_gradient_dump_and_regularizer_integral);
   tcase_add_test(tc, test_five_spike_task_learns_in_4_of_5_seeds);
   suite_add_tcase(s, tc);
   int rc = ss_test_run(s);

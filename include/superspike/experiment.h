@@ -41,6 +41,8 @@ typedef struct ss_learning_spec {
   ss_source **targets;        /* [n_pops] outputs: target trains (global ids), owned */
   uint8_t *plastic;           /* [n_projs] */
   double *r0;                 /* [n_projs] learning rate (mV) */
+  double *rho;                /* [n_projs] heterosynaptic regularizer strength, 0 = none */
+  double het_tau, het_a;      /* its trace time constant (ms) and exponent */
 } ss_learning_spec;
 
 typedef struct ss_experiment {

@@ -109,6 +109,14 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err);
 int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err);
 int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err);
 
+/* Heterosynaptic regularizer support (paper §3.3.7): every neuron keeps a
+ * trace z (+1 at its spikes, decay tau_het, no delay); each window the
+ * learner integrates Z_i = int_window z_i(t)^a dt exactly (a >= 0; a = 0
+ * gives the window length).  The trainer turns it into the term
+ * -rho w_s Z_i of the plastic synapses of regularized projections. */
+int ss_learn_set_het(ss_learn *l, double tau_het, double a, ss_error *err);
+const double *ss_learn_het_integral(const ss_learn *l); /* [n_units], or NULL */
+
 /* G of the last closed window, indexed by incoming slot (0 for synapses
  * that are not plastic). */
 const double *ss_learn_gradient(const ss_learn *l);

@@ -42,6 +42,11 @@ double ss_trainer_time(const ss_trainer *tr);
 const ss_stats *ss_trainer_stats(const ss_trainer *tr);
 const ss_learn *ss_trainer_learner(const ss_trainer *tr);
 
+/* Write every window's raw gradient G of every plastic synapse to `path`
+ * (lines `window projection pre post G`, local ids, %.17g; committed
+ * atomically by ss_trainer_finish).  Call before the first step. */
+int ss_trainer_dump_gradients(ss_trainer *tr, const char *path, ss_error *err);
+
 /* Save all learning state (weights, optimizer state, learner traces, engine
  * state, source cursors, recorded spikes, the learning curve so far, time)
  * to a checkpoint at `path`, atomically; ss_trainer_resume restores it into

@@ -29,6 +29,8 @@ static void usage(FILE *fp) {
           "      --resume FILE      continue the run saved in checkpoint FILE (same\n"
           "                         configuration); the result is bit-identical to an\n"
           "                         uninterrupted run\n"
+          "      --dump-gradients F write every window's raw gradient G of every plastic\n"
+          "                         synapse to F (window projection pre post G)\n"
           "      --no-plot          do not draw the learning curve with gnuplot\n"
           "  -q, --quiet            no progress line and no summary on stdout\n"
           "  -h, --help             show this help\n"
@@ -69,8 +71,8 @@ static void plot_curve(const char *out_dir, const char *argv0, int quiet) {
 
 int ss_cmd_train(int argc, char **argv) {
   ss_cli_opts o;
-  static const char *const extra[] = {"--resume", NULL};
-  const char *resume[1] = {NULL};
+  static const char *const extra[] = {"--resume", "--dump-gradients", NULL};
+  const char *resume[2] = {NULL, NULL};
   int no_plot = 0;
   /* --no-plot takes no value: strip it before the shared parser */
   char **args = malloc((size_t)argc * sizeof *args);
@@ -87,7 +89,8 @@ int ss_cmd_train(int argc, char **argv) {
   ss_error err = {0};
   ss_experiment *x = ss_experiment_load(o.config, o.sets, o.n_sets, o.out, &err);
   ss_trainer *tr = x ? ss_trainer_create(x, &err) : NULL;
-  if (!tr || (resume[0] && ss_trainer_resume(tr, resume[0], &err))) {
+  if (!tr || (resume[0] && ss_trainer_resume(tr, resume[0], &err)) ||
+      (resume[1] && ss_trainer_dump_gradients(tr, resume[1], &err))) {
     fprintf(stderr, "superspike: %s\n", err.msg);
     goto done;
   }
