@@ -98,7 +98,24 @@ struct ss_clock_learn {
   uint32_t n_hist, d_out, d_hid;
   ss_stats st;
   uint64_t windows;
+  uint64_t *pop_spikes;  /* [n_pops] */
+  ss_err_rec *err_log;   /* error events of the open window (grid times) */
+  size_t n_err, cap_err;
+  ss_err_rec *err_last;  /* ... of the last closed window */
+  size_t n_err_last, cap_err_last;
 };
+
+static int log_err(ss_clock_learn *c, double t, uint32_t u, int32_t sign) {
+  if (c->n_err == c->cap_err) {
+    size_t cap = c->cap_err ? 2 * c->cap_err : 256;
+    ss_err_rec *r = realloc(c->err_log, cap * sizeof *r);
+    if (!r) return SS_ENOMEM;
+    c->err_log = r;
+    c->cap_err = cap;
+  }
+  c->err_log[c->n_err++] = (ss_err_rec){t, u, sign};
+  return SS_OK;
+}
 
 /* ------------------------------------------------------------ setup */
 
@@ -172,6 +189,7 @@ ss_clock_learn *ss_clock_learn_create(ss_net *net, ss_source **sources, ss_recor
   }
   size_t nu = net->n_units, S = net->n_syn, ng = net->n_groups, np = net->n_pops;
   c->role = ss_calloc(np, 1);
+  c->pop_spikes = ss_calloc(np, sizeof *c->pop_spikes);
   c->plastic = ss_calloc(net->n_projs, 1);
   c->targets = ss_calloc(np, sizeof *c->targets);
   c->pc = ss_calloc(np, sizeof *c->pc);
@@ -194,7 +212,7 @@ ss_clock_learn *ss_clock_learn_create(ss_net *net, ss_source **sources, ss_recor
   c->h2 = ss_calloc(S, sizeof(double));
   c->acc = ss_calloc(S, sizeof(double));
   c->G = ss_calloc(S, sizeof(double));
-  if (!c->role || !c->plastic || !c->targets || !c->pc || !c->v || !c->I || !c->ref || !c->sweep || !c->fd ||
+  if (!c->role || !c->pop_spikes || !c->plastic || !c->targets || !c->pc || !c->v || !c->I || !c->ref || !c->sweep || !c->fd ||
       !c->fr || !c->e || !c->tr || !c->trf || !c->err_prev || !c->grp_steps || !c->y || !c->z || !c->slot_grp ||
       !c->slot_pl || !c->h1 || !c->h2 || !c->acc || !c->G)
     goto oom;
@@ -264,6 +282,9 @@ void ss_clock_learn_destroy(ss_clock_learn *c) {
   for (uint32_t k = 0; k < c->n_hid; ++k) free(c->hid[k].B);
   free(c->hid);
   free(c->role);
+  free(c->pop_spikes);
+  free(c->err_log);
+  free(c->err_last);
   free(c->plastic);
   free(c->targets);
   free(c->pc);
@@ -492,6 +513,10 @@ static void deliver(ss_clock_learn *c, uint64_t n, double *trace) {
 }
 
 static int record_spike(ss_clock_learn *c, uint32_t u, double t, ss_error *err) {
+  uint32_t p = c->net->unit_pop[u];
+  c->pop_spikes[p]++;
+  if (c->role[p] == ROLE_OUTPUT && log_err(c, t, u, -1))
+    return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
   if (c->rec && ss_record_spike(c->rec, u, t)) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
   return SS_OK;
 }
@@ -522,6 +547,7 @@ static int step_exact(ss_clock_learn *c, ss_error *err) {
       while ((ts = ss_source_peek(tg, &id)) < INFINITY && floor(ts / dt + 0.5) <= (double)n) {
         c->fd[id] += 1.0;
         c->fr[id] += 1.0;
+        if (log_err(c, (double)n * dt, id, +1)) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
         ss_source_next(tg);
       }
   }
@@ -629,7 +655,8 @@ static int step_reference(ss_clock_learn *c, ss_error *err) {
     ss_source *tg = c->targets[p];
     if (tg)
       while ((ts = ss_source_peek(tg, &id)) < INFINITY && floor(ts / dt) <= (double)n) {
-        if (push_err(c, id, 0, n)) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
+        if (push_err(c, id, 0, n) || log_err(c, t, id, +1))
+          return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
         ss_source_next(tg);
       }
   }
@@ -783,7 +810,25 @@ int ss_clock_learn_window(ss_clock_learn *c, ss_error *err) {
   }
   c->need_fb = 1;
   c->windows++;
+  /* the window's error events become the last window's */
+  ss_err_rec *tmp = c->err_last;
+  size_t cap = c->cap_err_last;
+  c->err_last = c->err_log;
+  c->cap_err_last = c->cap_err;
+  c->n_err_last = c->n_err;
+  c->err_log = tmp;
+  c->cap_err = cap;
+  c->n_err = 0;
   return SS_OK;
+}
+
+const ss_err_rec *ss_clock_learn_errors(const ss_clock_learn *c, size_t *n) {
+  *n = c->n_err_last;
+  return c->err_last;
+}
+
+uint64_t ss_clock_learn_pop_spikes(const ss_clock_learn *c, uint32_t pop) {
+  return pop < c->net->n_pops ? c->pop_spikes[pop] : 0;
 }
 
 int ss_clock_learn_run_window(ss_clock_learn *c, double t1, ss_error *err) {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "superspike/cost.h"
 #include "superspike/learn.h"
 #include "superspike/rng.h"
 
@@ -65,9 +66,9 @@ struct ss_learn {
   uint64_t *err_row;              /* [n_units + 1] error events per output neuron */
   ss_err_rec *err_by;             /* error events grouped by neuron */
   size_t cap_err;
-  double t0, t_start;
+  double t0;
   int started;
-  double cost_win, cost_acc;      /* last window's mean; moving-average accumulator */
+  ss_cost *cost;                  /* the outputs' error traces and cost */
   double het_tau, het_a;          /* regularizer trace; het_tau 0 = off */
   double *zhet, *Zhet;            /* [n_units] trace at t0; integral of z^a over the window */
   ss_learn_stats st;
@@ -175,6 +176,11 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
   l->mu0 = calloc(nu * 8, sizeof(double));
   l->sweep = calloc(nu, 1);
   l->err_row = calloc(nu + 1, sizeof(uint64_t));
+  l->cost = ss_cost_create((uint32_t)nu, p->tau_rise, p->tau_decay, p->alpha_peak, p->cost_tau, err);
+  if (!l->cost) {
+    ss_learn_destroy(l);
+    return NULL;
+  }
   if (!l->role || !l->plastic || !l->G || !l->Kd || !l->Kr || !l->Hd || !l->Hr || !l->y0 || !l->z0 ||
       !l->fd0 || !l->fr0 || !l->mu0 || !l->sweep || !l->err_row)
     goto oom;
@@ -207,6 +213,7 @@ void ss_learn_destroy(ss_learn *l) {
   free(l->bp);
   free(l->err_row);
   free(l->err_by);
+  ss_cost_destroy(l->cost);
   free(l);
 }
 
@@ -216,6 +223,7 @@ int ss_learn_add_output(ss_learn *l, uint32_t pop, ss_error *err) {
     return ss_error_set(err, SS_EINVAL, "an output layer must be a neuron population");
   if (l->role[pop]) return ss_error_set(err, SS_EINVAL, "population '%s' has a learning role already", net->pops[pop].name);
   l->role[pop] = ROLE_OUTPUT;
+  for (uint32_t k = 0; k < net->pops[pop].size; ++k) ss_cost_add_output(l->cost, net->pops[pop].offset + k);
   return SS_OK;
 }
 
@@ -340,7 +348,7 @@ int ss_learn_start(ss_learn *l, ss_engine *e, ss_error *err) {
   int rc = ss_engine_enable_psp(e, err);
   if (rc) return rc;
   if ((rc = ss_engine_log_enable(e, err))) return rc;
-  l->t0 = l->t_start = ss_engine_time(e);
+  l->t0 = ss_engine_time(e);
   l->started = 1;
   const ss_net *net = l->net;
   for (uint32_t g = 0; g < net->n_groups; ++g) ss_engine_psp(e, g, l->t0, &l->y0[g], &l->z0[g]);
@@ -584,48 +592,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   return SS_OK;
 }
 
-/* int_0^L (fd e^{-x/td} - fr e^{-x/tr})^2 c e^{x/ta} dx (no A^2): the
- * squared error of one trace segment, weighted by the moving average's
- * kernel c e^{x/ta}; ta = INFINITY gives the plain integral. */
-static double sq_err_integral(double fd, double fr, double L, double td, double tr, double ta, double c) {
-  double ia = isinf(ta) ? 0 : 1.0 / ta;
-  double kdd = 2.0 / td - ia, kdr = 1.0 / td + 1.0 / tr - ia, krr = 2.0 / tr - ia;
-  double Idd = -expm1(-kdd * L) / kdd, Idr = -expm1(-kdr * L) / kdr, Irr = -expm1(-krr * L) / krr;
-  return c * (fd * fd * Idd - 2.0 * fd * fr * Idr + fr * fr * Irr);
-}
-
-/* Cost of the window [t0, t1) of output neuron u, from its traces at t0 and
- * its error events: plain integral and moving-average-weighted integral. */
-static void neuron_cost(const ss_learn *l, uint32_t u, double t0, double t1, double *plain, double *weighted) {
-  double td = l->p.tau_decay, tr = l->p.tau_rise, ta = l->p.cost_tau;
-  double fd = l->fd0[u], fr = l->fr0[u], t = t0, sp = 0, sw = 0;
-  uint64_t k = l->err_row[u], k1 = l->err_row[u + 1];
-  for (;;) {
-    double tn = k < k1 ? l->err_by[k].t : t1;
-    double L = tn - t;
-    if (L > 0) {
-      sp += sq_err_integral(fd, fr, L, td, tr, INFINITY, 1.0);
-      sw += sq_err_integral(fd, fr, L, td, tr, ta, exp(-(t1 - t) / ta));
-      fd *= exp(-L / td);
-      fr *= exp(-L / tr);
-      t = tn;
-    }
-    if (k >= k1) break;
-    fd += l->err_by[k].sign;
-    fr += l->err_by[k].sign;
-    ++k;
-  }
-  *plain = l->A * l->A * sp;
-  *weighted = l->A * l->A * sw;
-}
-
-void ss_learn_cost(const ss_learn *l, double *window, double *moving) {
-  if (window) *window = l->cost_win;
-  if (moving) {
-    double corr = -expm1(-(l->t0 - l->t_start) / l->p.cost_tau);
-    *moving = corr > 0 ? l->cost_acc / l->p.cost_tau / corr : 0;
-  }
-}
+void ss_learn_cost(const ss_learn *l, double *window, double *moving) { ss_cost_get(l->cost, window, moving); }
 
 /* ------------------------------------------------------------ one window */
 
@@ -719,35 +686,11 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
       }
     }
   }
-  /* cost of the window (before the traces move on) */
-  {
-    double sp = 0, sw = 0;
-    uint32_t n_out = 0;
-    for (uint32_t u = 0; u < nu; ++u) {
-      if (l->role[net->unit_pop[u]] != ROLE_OUTPUT) continue;
-      double a, b;
-      neuron_cost(l, u, t0, t1, &a, &b);
-      sp += a;
-      sw += b;
-      ++n_out;
-    }
-    if (n_out) {
-      l->cost_win = sp / n_out / T;
-      l->cost_acc = exp(-T / l->p.cost_tau) * l->cost_acc + sw / n_out;
-    }
-  }
-  /* forward error traces of the outputs to t1 */
-  for (uint32_t u = 0; u < nu; ++u) {
-    if (!l->role[net->unit_pop[u]] || l->role[net->unit_pop[u]] != ROLE_OUTPUT) continue;
-    double fd = l->fd0[u] * Ed, fr = l->fr0[u] * Er;
-    for (uint64_t k = l->err_row[u]; k < l->err_row[u + 1]; ++k) {
-      double dt = t1 - l->err_by[k].t;
-      fd += l->err_by[k].sign * exp(-dt / l->p.tau_decay);
-      fr += l->err_by[k].sign * exp(-dt / l->p.tau_rise);
-    }
-    l->fd0[u] = online ? fd : 0;
-    l->fr0[u] = online ? fr : 0;
-  }
+  /* cost of the window and the outputs' error traces at t1 */
+  int rc = ss_cost_window(l->cost, t0, t1, L->err, L->n_err, !online, err);
+  if (rc) return rc;
+  for (uint32_t u = 0; u < nu; ++u)
+    if (l->role[net->unit_pop[u]] == ROLE_OUTPUT) ss_cost_traces(l->cost, u, &l->fd0[u], &l->fr0[u]);
   /* next window */
   if (online) {
     for (uint32_t g = 0; g < net->n_groups; ++g) ss_engine_psp(e, g, t1, &l->y0[g], &l->z0[g]);
@@ -778,7 +721,7 @@ const ss_learn_stats *ss_learn_get_stats(const ss_learn *l) { return &l->st; }
 int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err) {
   const ss_net *net = l->net;
   size_t S = net->n_syn, ng = net->n_groups, nu = net->n_units;
-  double sc[4] = {l->t0, l->t_start, l->cost_win, l->cost_acc};
+  double sc[1] = {l->t0};
   uint64_t st[5] = {l->st.windows, l->st.pieces, l->st.nodes, l->st.arrivals, l->st.err_events};
   int rc = ss_ckpt_add_f64(w, "lrn.Hd", l->Hd, S, err);
   if (!rc) rc = ss_ckpt_add_f64(w, "lrn.Hr", l->Hr, S, err);
@@ -786,7 +729,8 @@ int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err) {
   if (!rc) rc = ss_ckpt_add_f64(w, "lrn.z0", l->z0, ng, err);
   if (!rc) rc = ss_ckpt_add_f64(w, "lrn.fd0", l->fd0, nu, err);
   if (!rc) rc = ss_ckpt_add_f64(w, "lrn.fr0", l->fr0, nu, err);
-  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.scalars", sc, 4, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.scalars", sc, 1, err);
+  if (!rc) rc = ss_cost_save(l->cost, w, err);
   if (!rc) rc = ss_ckpt_add_u64(w, "lrn.stats", st, 5, err);
   if (!rc && l->zhet) rc = ss_ckpt_add_f64(w, "lrn.zhet", l->zhet, nu, err);
   for (uint32_t h = 0; h < l->n_hid && !rc; ++h) {
@@ -801,13 +745,14 @@ int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err) {
 int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err) {
   const ss_net *net = l->net;
   size_t S = net->n_syn, ng = net->n_groups, nu = net->n_units;
-  double sc[4];
+  double sc[1];
   uint64_t st[5];
   int rc;
   if ((rc = ss_ckpt_get_f64(ck, "lrn.Hd", l->Hd, S, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.Hr", l->Hr, S, err)) ||
       (rc = ss_ckpt_get_f64(ck, "lrn.y0", l->y0, ng, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.z0", l->z0, ng, err)) ||
       (rc = ss_ckpt_get_f64(ck, "lrn.fd0", l->fd0, nu, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.fr0", l->fr0, nu, err)) ||
-      (rc = ss_ckpt_get_f64(ck, "lrn.scalars", sc, 4, err)) || (rc = ss_ckpt_get_u64(ck, "lrn.stats", st, 5, err)))
+      (rc = ss_ckpt_get_f64(ck, "lrn.scalars", sc, 1, err)) || (rc = ss_ckpt_get_u64(ck, "lrn.stats", st, 5, err)) ||
+      (rc = ss_cost_load(l->cost, ck, err)))
     return rc;
   for (uint32_t h = 0; h < l->n_hid; ++h) {
     char name[SS_CKPT_NAME_MAX + 1];
@@ -820,9 +765,6 @@ int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err)
   if (sc[0] != ss_engine_time(e))
     return ss_error_set(err, SS_EPARSE, "checkpoint: learner and engine disagree on the time");
   l->t0 = sc[0];
-  l->t_start = sc[1];
-  l->cost_win = sc[2];
-  l->cost_acc = sc[3];
   l->st = (ss_learn_stats){st[0], st[1], st[2], st[3], st[4]};
   if ((rc = ss_engine_log_enable(e, err))) return rc;
   l->started = 1;

@@ -11,6 +11,8 @@
 
 #include "internal.h"
 #include "superspike/atomicfile.h"
+#include "superspike/clock_learn.h"
+#include "superspike/cost.h"
 #include "superspike/train.h"
 
 typedef struct plastic_proj {
@@ -25,8 +27,10 @@ typedef struct plastic_proj {
 
 struct ss_trainer {
   ss_experiment *x;
-  ss_engine *e;
+  ss_engine *e;        /* event-driven: engine + learner */
   ss_learn *l;
+  ss_clock_learn *cl;  /* clock-driven: the reference learner */
+  ss_cost *cost;       /* clock-driven: the outputs' cost */
   plastic_proj *pp;
   uint32_t n_pp;
   uint64_t n_windows, window;
@@ -65,6 +69,8 @@ void ss_trainer_destroy(ss_trainer *tr) {
   if (tr->dumping) ss_afile_abort(&tr->dump);
   ss_learn_destroy(tr->l);
   ss_engine_destroy(tr->e);
+  ss_clock_learn_destroy(tr->cl);
+  ss_cost_destroy(tr->cost);
   free(tr);
 }
 
@@ -74,8 +80,10 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
     ss_error_set(err, SS_EINVAL, "%s: training needs a [learning] section", ss_config_dir(x->cfg));
     return NULL;
   }
-  if (x->engine != SS_ENGINE_EVENT) {
-    ss_error_set(err, SS_EINVAL, "training with the clock-driven engine is not available yet: use engine = event");
+  int clock = x->engine == SS_ENGINE_CLOCK;
+  if (clock && L->checkpoint_every) {
+    ss_error_set(err, SS_EINVAL, "checkpoints are written by the event-driven engine only: "
+                                 "set learning.checkpoint_every = 0 with engine = clock");
     return NULL;
   }
   double nw = x->duration / L->window;
@@ -105,25 +113,42 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
     free(b);
     if (rc) goto fail;
   }
-  tr->e = ss_engine_create(net, x->sources, x->rec, err);
-  if (!tr->e) goto fail;
-  tr->l = ss_learn_create(net, &L->lp, err);
-  if (!tr->l) goto fail;
-  ss_learn_params lp = L->lp;
-  (void)lp;
+  if (clock) { /* the reference code's per-step algorithm at run.dt */
+    ss_clock_learn_params cp;
+    ss_clock_learn_params_default(&cp);
+    cp.dt = x->dt;
+    cp.flavour = SS_CL_REFERENCE;
+    tr->cl = ss_clock_learn_create(net, x->sources, x->rec, &L->lp, &cp, err);
+    tr->cost = tr->cl ? ss_cost_create(net->n_units, L->lp.tau_rise, L->lp.tau_decay, L->lp.alpha_peak,
+                                       L->lp.cost_tau, err)
+                      : NULL;
+    if (!tr->cost) goto fail;
+  } else {
+    tr->e = ss_engine_create(net, x->sources, x->rec, err);
+    if (!tr->e) goto fail;
+    tr->l = ss_learn_create(net, &L->lp, err);
+    if (!tr->l) goto fail;
+  }
   for (uint32_t p = 0; p < net->n_pops; ++p)
     if (L->role[p] == SS_ROLE_OUTPUT) {
-      if (ss_learn_add_output(tr->l, p, err) || ss_engine_set_targets(tr->e, p, L->targets[p], err)) goto fail;
+      if (clock) {
+        if (ss_clock_learn_add_output(tr->cl, p, err) || ss_clock_learn_set_targets(tr->cl, p, L->targets[p], err))
+          goto fail;
+        for (uint32_t k = 0; k < net->pops[p].size; ++k) ss_cost_add_output(tr->cost, net->pops[p].offset + k);
+      } else if (ss_learn_add_output(tr->l, p, err) || ss_engine_set_targets(tr->e, p, L->targets[p], err)) {
+        goto fail;
+      }
     }
   for (uint32_t p = 0; p < net->n_pops; ++p)
     if (L->role[p] == SS_ROLE_HIDDEN &&
-        ss_learn_add_hidden(tr->l, p, L->fb_from[p], L->fb[p], L->fb_proj[p], L->fb_seed[p], err))
+        (clock ? ss_clock_learn_add_hidden(tr->cl, p, L->fb_from[p], L->fb[p], L->fb_proj[p], L->fb_seed[p], err)
+               : ss_learn_add_hidden(tr->l, p, L->fb_from[p], L->fb[p], L->fb_proj[p], L->fb_seed[p], err)))
       goto fail;
   tr->pp = calloc(net->n_projs ? net->n_projs : 1, sizeof *tr->pp);
   if (!tr->pp) goto oom;
   for (uint32_t j = 0; j < net->n_projs; ++j) {
     if (!L->plastic[j]) continue;
-    if (ss_learn_add_plastic(tr->l, j, err)) goto fail;
+    if (clock ? ss_clock_learn_add_plastic(tr->cl, j, err) : ss_learn_add_plastic(tr->l, j, err)) goto fail;
     plastic_proj *pj = &tr->pp[tr->n_pp++];
     pj->proj = j;
     pj->n = net->projs[j].n_syn;
@@ -139,6 +164,10 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
     if (pj->rho > 0) {
       pj->reg = ss_malloc_array(pj->n, sizeof *pj->reg);
       if (!pj->reg) goto oom;
+      if (clock) {
+        ss_error_set(err, SS_EINVAL, "projection '%s': the regularizer needs engine = event", net->projs[j].name);
+        goto fail;
+      }
       if (ss_learn_set_het(tr->l, L->het_tau, L->het_a, err)) goto fail;
     }
     ss_optim_params op = L->op;
@@ -159,7 +188,7 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
   if (!tr->rows || !tr->rates || !tr->spk_prev) goto oom;
   for (uint32_t p = 0; p < net->n_pops; ++p)
     if (!(tr->rates[p] = ss_malloc_array(tr->n_windows, sizeof(double)))) goto oom;
-  if (ss_learn_start(tr->l, tr->e, err)) goto fail;
+  if (!clock && ss_learn_start(tr->l, tr->e, err)) goto fail;
   return tr;
 oom:
   ss_error_set(err, SS_ENOMEM, "training: out of memory");
@@ -173,10 +202,20 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
   ss_net *net = tr->x->net;
   const ss_learning_spec *L = tr->x->learn;
   double t1 = (double)(tr->window + 1) * L->window;
-  int rc = ss_engine_run(tr->e, t1, err);
-  if (rc) return rc;
-  if ((rc = ss_learn_window(tr->l, tr->e, err))) return rc;
-  const double *G = ss_learn_gradient(tr->l);
+  int rc;
+  const double *G;
+  if (tr->cl) {
+    if ((rc = ss_clock_learn_run_window(tr->cl, t1, err))) return rc;
+    size_t n_ev;
+    const ss_err_rec *ev = ss_clock_learn_errors(tr->cl, &n_ev);
+    if ((rc = ss_cost_window(tr->cost, t1 - L->window, t1, ev, n_ev, L->lp.mode == SS_LEARN_PER_TRIAL, err)))
+      return rc;
+    G = ss_clock_learn_gradient(tr->cl);
+  } else {
+    if ((rc = ss_engine_run(tr->e, t1, err))) return rc;
+    if ((rc = ss_learn_window(tr->l, tr->e, err))) return rc;
+    G = ss_learn_gradient(tr->l);
+  }
   double sum_dw = 0;
   size_t n_dw = 0;
   for (uint32_t i = 0; i < tr->n_pp; ++i) {
@@ -215,14 +254,15 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
   }
   ss_train_row r;
   double cw, cm;
-  ss_learn_cost(tr->l, &cw, &cm);
+  if (tr->cl) ss_cost_get(tr->cost, &cw, &cm);
+  else ss_learn_cost(tr->l, &cw, &cm);
   r.t = t1;
   r.cost = 1.2e5 * cm;
   r.cost_window = 1.2e5 * cw;
   r.mean_dw = n_dw ? sum_dw / (double)n_dw : 0;
   tr->rows[tr->window] = r;
   for (uint32_t p = 0; p < net->n_pops; ++p) {
-    uint64_t c = ss_engine_pop_spikes(tr->e, p);
+    uint64_t c = tr->cl ? ss_clock_learn_pop_spikes(tr->cl, p) : ss_engine_pop_spikes(tr->e, p);
     tr->rates[p][tr->window] = (double)(c - tr->spk_prev[p]) / net->pops[p].size / (L->window / 1000.0);
     tr->spk_prev[p] = c;
   }
@@ -240,7 +280,9 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
 }
 
 double ss_trainer_time(const ss_trainer *tr) { return tr->t; }
-const ss_stats *ss_trainer_stats(const ss_trainer *tr) { return ss_engine_stats(tr->e); }
+const ss_stats *ss_trainer_stats(const ss_trainer *tr) {
+  return tr->cl ? ss_clock_learn_stats(tr->cl) : ss_engine_stats(tr->e);
+}
 const ss_learn *ss_trainer_learner(const ss_trainer *tr) { return tr->l; }
 
 static int write_curve(const ss_trainer *tr, ss_error *err) {
@@ -305,17 +347,17 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
   rc = ss_afile_open(&f, path, err);
   free(path);
   if (rc) return rc;
-  const ss_stats *st = ss_engine_stats(tr->e);
-  const ss_learn_stats *ls = ss_learn_get_stats(tr->l);
+  const ss_stats *st = ss_trainer_stats(tr);
+  uint64_t nodes = tr->l ? ss_learn_get_stats(tr->l)->nodes : 0;
   double c0 = tr->window ? tr->rows[0].cost : 0, c1 = tr->window ? tr->rows[tr->window - 1].cost : 0;
   fprintf(f.fp,
           "{\n  \"command\": \"train\",\n  \"config_hash\": \"%016" PRIx64 "\",\n  \"seed\": %" PRIu64
-          ",\n  \"engine\": \"event\",\n  \"duration_s\": %.17g,\n  \"windows\": %" PRIu64
+          ",\n  \"engine\": \"%s\",\n  \"duration_s\": %.17g,\n  \"windows\": %" PRIu64
           ",\n  \"initial_cost\": %.10g,\n  \"final_cost\": %.10g,\n  \"wall_s\": %.6f,\n  \"events\": %" PRIu64
           ",\n  \"synaptic_events\": %" PRIu64 ",\n  \"spikes\": %" PRIu64 ",\n  \"synaptic_events_per_s\": %.6g,\n"
           "  \"quadrature_nodes\": %" PRIu64 "\n}\n",
-          ss_config_hash(x->cfg), x->seed, tr->t / 1000.0, tr->window, c0, c1, wall_s, st->events, st->syn_events,
-          st->spikes, wall_s > 0 ? (double)st->syn_events / wall_s : 0.0, ls->nodes);
+          ss_config_hash(x->cfg), x->seed, tr->cl ? "clock" : "event", tr->t / 1000.0, tr->window, c0, c1, wall_s, st->events, st->syn_events,
+          st->spikes, wall_s > 0 ? (double)st->syn_events / wall_s : 0.0, nodes);
   return ss_afile_commit(&f, err);
 }
 
@@ -323,6 +365,7 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
 
 int ss_trainer_checkpoint(const ss_trainer *tr, const char *path, ss_error *err) {
   const ss_experiment *x = tr->x;
+  if (tr->cl) return ss_error_set(err, SS_EINVAL, "checkpoints are written by the event-driven engine only");
   const ss_net *net = x->net;
   ss_ckpt_writer *w = ss_ckpt_writer_create(path, ss_config_hash(x->cfg), err);
   if (!w) return err ? err->code : SS_EIO;
@@ -373,6 +416,7 @@ int ss_trainer_resume(ss_trainer *tr, const char *path, ss_error *err) {
   ss_experiment *x = tr->x;
   ss_net *net = x->net;
   if (tr->window) return ss_error_set(err, SS_ESTATE, "resume only into a fresh trainer");
+  if (tr->cl) return ss_error_set(err, SS_EINVAL, "resume: checkpoints are for the event-driven engine only");
   ss_ckpt *ck = ss_ckpt_read(path, err);
   if (!ck) return err ? err->code : SS_EIO;
   char name[SS_CKPT_NAME_MAX + 1];

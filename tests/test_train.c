@@ -320,6 +320,26 @@ START_TEST(test_gradient_dump_and_regularizer_integral) {
 }
 END_TEST
 
+/* The clock-driven reference learner trains through the same trainer and
+ * optimizer: its cost falls on the 5-spike task as the event-driven one's. */
+START_TEST(test_clock_engine_trains_the_same_task) {
+  const char *sets[] = {"run.duration=100 s", "run.engine=clock", "run.dt=0.1 ms"};
+  ss_experiment *x = load(five_spikes, sets, 3);
+  double fin, ratio;
+  run_to_end(x, &fin, &ratio);
+  printf("clock engine, 100 s: lowest cost %.3g%% of the initial one, final %.3g\n", 100 * ratio, fin);
+  ck_assert(ratio < 0.5);
+  ss_experiment_destroy(x);
+  /* no checkpoints there */
+  const char *bad[] = {"run.duration=1 s", "run.engine=clock", "learning.checkpoint_every=1"};
+  x = load(five_spikes, bad, 3);
+  ss_error err = {0};
+  ck_assert_ptr_null(ss_trainer_create(x, &err));
+  ck_assert(strstr(err.msg, "checkpoint") != NULL);
+  ss_experiment_destroy(x);
+}
+END_TEST
+
 START_TEST(test_five_spike_task_learns_in_4_of_5_seeds) {
   int ok = 0;
   for (int seed = 1; seed <= 5; ++seed) {
@@ -346,6 +366,7 @@ int main(void) {
   tcase_add_test(tc, test_training_is_deterministic_and_off_means_frozen);
   tcase_add_test(tc, test_resume_from_checkpoint_is_bit_identical);
   tcase_add_test(tc, test_gradient_dump_and_regularizer_integral);
+  tcase_add_test(tc, test_clock_engine_trains_the_same_task);
   tcase_add_test(tc, test_five_spike_task_learns_in_4_of_5_seeds);
   suite_add_tcase(s, tc);
   int rc = ss_test_run(s);

@@ -164,6 +164,12 @@ uint64_t ss_clock_learn_windows(const ss_clock_learn *cl);
 /* State of neuron u at the current grid time: U (mV) and I (mV). */
 void ss_clock_learn_state(const ss_clock_learn *cl, uint32_t u, double *U, double *I);
 
+/* Error events (+1 target, -1 output spike, at the times the engine saw
+ * them) of the last closed window, in time order, and spike counts per
+ * population: what a trainer needs for the cost and the rates. */
+const ss_err_rec *ss_clock_learn_errors(const ss_clock_learn *c, size_t *n);
+uint64_t ss_clock_learn_pop_spikes(const ss_clock_learn *c, uint32_t pop);
+
 #ifdef __cplusplus
 }
 #endif

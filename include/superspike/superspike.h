@@ -17,6 +17,7 @@
 #include "superspike/clock.h"
 #include "superspike/clock_learn.h"
 #include "superspike/config.h"
+#include "superspike/cost.h"
 #include "superspike/engine.h"
 #include "superspike/error.h"
 #include "superspike/experiment.h"
