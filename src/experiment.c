@@ -405,7 +405,20 @@ static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error
   char *path = join_path(x->out_dir, file);
   if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
   if (type == 0) {
-    rc = ss_record_add_spikes(x->rec, pop, path, err);
+    double t_from, t_to;
+    if ((rc = get_pos(x, sec, "start", SS_UNIT_TIME, 0, 0.0, &t_from, 1, err)) ||
+        (rc = get_pos(x, sec, "stop", SS_UNIT_TIME, 0, INFINITY, &t_to, 0, err))) {
+      free(path);
+      return rc;
+    }
+    if (!(t_from < t_to)) {
+      free(path);
+      return key_error(x, sec, "stop", SS_EINVAL, err, "must be after start");
+    }
+    /* a whole-run monitor must be the population's only one (two would
+     * write the same spikes twice); time-limited ones may be several */
+    rc = t_from == 0 && isinf(t_to) ? ss_record_add_spikes(x->rec, pop, path, err)
+                                    : ss_record_add_spikes_range(x->rec, pop, path, t_from, t_to, err);
     free(path);
     if (rc) return key_error(x, sec, "population", rc, err, "%s", err->msg);
     return SS_OK;

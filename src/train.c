@@ -92,6 +92,52 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
                  x->duration / 1000, L->window / 1000);
     return NULL;
   }
+  /* feed-forward only for now: no cycle among the projections */
+  {
+    uint32_t np = x->net->n_pops;
+    uint8_t *state = calloc(np, 1); /* 0 unvisited, 1 on the path, 2 done */
+    uint32_t *stack = calloc(np + 1, sizeof *stack), *next = calloc(np + 1, sizeof *next);
+    int cyc = -1;
+    if (!state || !stack || !next) {
+      free(state);
+      free(stack);
+      free(next);
+      ss_error_set(err, SS_ENOMEM, "out of memory");
+      return NULL;
+    }
+    for (uint32_t r = 0; r < np && cyc < 0; ++r) {
+      if (state[r]) continue;
+      uint32_t sp = 0;
+      stack[0] = r;
+      next[0] = 0;
+      state[r] = 1;
+      while (sp != UINT32_MAX && cyc < 0) {
+        uint32_t p = stack[sp], j = next[sp]++;
+        if (j >= x->net->n_projs) {
+          state[p] = 2;
+          sp = sp ? sp - 1 : UINT32_MAX;
+          continue;
+        }
+        if (x->net->projs[j].pre != p) continue;
+        uint32_t q = x->net->projs[j].post;
+        if (state[q] == 1) cyc = (int)j;
+        else if (!state[q]) {
+          state[q] = 1;
+          stack[++sp] = q;
+          next[sp] = 0;
+        }
+      }
+    }
+    free(state);
+    free(stack);
+    free(next);
+    if (cyc >= 0) {
+      ss_error_set(err, SS_EINVAL,
+                   "projection '%s' closes a loop between populations: recurrent networks cannot be trained yet",
+                   x->net->projs[cyc].name);
+      return NULL;
+    }
+  }
   ss_trainer *tr = calloc(1, sizeof *tr);
   if (!tr) goto oom;
   tr->x = x;

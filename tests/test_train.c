@@ -340,6 +340,30 @@ START_TEST(test_clock_engine_trains_the_same_task) {
 }
 END_TEST
 
+START_TEST(test_recurrent_rejected_and_monitor_ranges) {
+  char text[4096];
+  snprintf(text, sizeof text, "%s[projection loop]\npre = out\npost = out\nconnect = all_to_all\nweight = 1 mV\n",
+           five_spikes);
+  ss_experiment *x = load(text, NULL, 0);
+  ss_error err = {0};
+  ck_assert_ptr_null(ss_trainer_create(x, &err));
+  ck_assert_msg(strstr(err.msg, "projection 'loop' closes a loop") != NULL, "%s", err.msg);
+  ss_experiment_destroy(x);
+  /* a spike monitor limited to [1 s, 2 s) */
+  snprintf(text, sizeof text, "%s[monitor mid]\ntype = spikes\npopulation = in\nstart = 1 s\nstop = 2 s\n", five_spikes);
+  const char *sets[] = {"run.duration=3 s"};
+  x = load(text, sets, 1);
+  run_to_end(x, NULL, NULL);
+  const ss_spike_monitor *m = NULL;
+  for (uint32_t k = 0; k < x->rec->n_sm; ++k)
+    if (x->rec->sm[k].t_from == 1000.0) m = &x->rec->sm[k];
+  ck_assert_ptr_nonnull(m);
+  ck_assert_uint_gt(m->spikes.n, 100); /* two loops of ~230 input spikes */
+  for (size_t k = 0; k < m->spikes.n; ++k) ck_assert(m->spikes.t[k] >= 1000.0 && m->spikes.t[k] < 2000.0);
+  ss_experiment_destroy(x);
+}
+END_TEST
+
 START_TEST(test_five_spike_task_learns_in_4_of_5_seeds) {
   int ok = 0;
   for (int seed = 1; seed <= 5; ++seed) {
@@ -367,6 +391,7 @@ int main(void) {
   tcase_add_test(tc, test_resume_from_checkpoint_is_bit_identical);
   tcase_add_test(tc, test_gradient_dump_and_regularizer_integral);
   tcase_add_test(tc, test_clock_engine_trains_the_same_task);
+  tcase_add_test(tc, test_recurrent_rejected_and_monitor_ranges);
   tcase_add_test(tc, test_five_spike_task_learns_in_4_of_5_seeds);
   suite_add_tcase(s, tc);
   int rc = ss_test_run(s);
