@@ -15,11 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feedback.h"
 #include "internal.h"
 #include "superspike/clock_learn.h"
-#include "superspike/rng.h"
-
-enum { ROLE_NONE = 0, ROLE_OUTPUT = 1, ROLE_HIDDEN = 2 };
 
 typedef struct u32vec {
   uint32_t *a;
@@ -37,12 +35,6 @@ static int vec_push(u32vec *v, uint32_t x) {
   v->a[v->n++] = x;
   return SS_OK;
 }
-
-typedef struct cl_hidden {
-  uint32_t pop, out_pop, proj;
-  ss_feedback fb;
-  double *B; /* [n_hid * n_out] row-major */
-} cl_hidden;
 
 /* Per-population step constants. */
 typedef struct cl_popc {
@@ -66,8 +58,7 @@ struct ss_clock_learn {
   uint8_t *role;         /* [n_pops] */
   uint8_t *plastic;      /* [n_projs] */
   ss_source **targets;   /* [n_pops] */
-  cl_hidden *hid;
-  uint32_t n_hid;
+  ss_fb_set fb;          /* hidden layers and their feedback */
   cl_popc *pc;           /* [n_pops] */
   /* per unit */
   double *v, *I;
@@ -279,8 +270,7 @@ static void free_ring(u32vec *r, uint32_t n) {
 
 void ss_clock_learn_destroy(ss_clock_learn *c) {
   if (!c) return;
-  for (uint32_t k = 0; k < c->n_hid; ++k) free(c->hid[k].B);
-  free(c->hid);
+  ss_fb_free(&c->fb);
   free(c->role);
   free(c->pop_spikes);
   free(c->err_log);
@@ -324,16 +314,12 @@ int ss_clock_learn_add_output(ss_clock_learn *c, uint32_t pop, ss_error *err) {
   const ss_net *net = c->net;
   int rc = check_setup(c, err);
   if (rc) return rc;
-  if (pop >= net->n_pops || net->pops[pop].kind != SS_POP_LIF)
-    return ss_error_set(err, SS_EINVAL, "an output layer must be a neuron population");
-  if (c->role[pop]) return ss_error_set(err, SS_EINVAL, "population '%s' has a learning role already", net->pops[pop].name);
-  c->role[pop] = ROLE_OUTPUT;
-  return SS_OK;
+  return ss_role_add_output(net, c->role, pop, err);
 }
 
 int ss_clock_learn_set_targets(ss_clock_learn *c, uint32_t pop, ss_source *targets, ss_error *err) {
   const ss_net *net = c->net;
-  if (pop >= net->n_pops || c->role[pop] != ROLE_OUTPUT)
+  if (pop >= net->n_pops || c->role[pop] != SS_ROLE_OUTPUT)
     return ss_error_set(err, SS_EINVAL, "targets can only be set for an output layer");
   if (targets && (targets->offset != net->pops[pop].offset || targets->size != net->pops[pop].size))
     return ss_error_set(err, SS_EINVAL, "targets of '%s': the cursor must cover the population's ids",
@@ -346,65 +332,26 @@ int ss_clock_learn_add_hidden(ss_clock_learn *c, uint32_t pop, uint32_t out_pop,
                               uint64_t seed, ss_error *err) {
   const ss_net *net = c->net;
   int rc = check_setup(c, err);
+  if (!rc) rc = ss_role_check_hidden(net, c->role, pop, out_pop, fb, proj, err);
   if (rc) return rc;
-  if (pop >= net->n_pops || net->pops[pop].kind != SS_POP_LIF)
-    return ss_error_set(err, SS_EINVAL, "a hidden layer must be a neuron population");
-  if (out_pop >= net->n_pops || c->role[out_pop] != ROLE_OUTPUT)
-    return ss_error_set(err, SS_EINVAL, "hidden layer '%s': its feedback must come from an output layer",
-                        net->pops[pop].name);
-  if (c->role[pop]) return ss_error_set(err, SS_EINVAL, "population '%s' has a learning role already", net->pops[pop].name);
+  /* the event-driven learner takes any mode (B = 0 for an unknown one); this one rejects it */
   if (fb != SS_FB_SYMMETRIC && fb != SS_FB_RANDOM && fb != SS_FB_UNIFORM)
     return ss_error_set(err, SS_EINVAL, "unknown feedback mode %d", (int)fb);
-  if (fb == SS_FB_SYMMETRIC &&
-      (proj >= net->n_projs || net->projs[proj].pre != pop || net->projs[proj].post != out_pop))
-    return ss_error_set(err, SS_EINVAL, "hidden layer '%s': symmetric feedback needs the projection from it to '%s'",
-                        net->pops[pop].name, net->pops[out_pop].name);
-  cl_hidden *h = ss_realloc_array(c->hid, c->n_hid + 1, sizeof *h);
-  if (!h) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
-  c->hid = h;
-  cl_hidden *hl = &h[c->n_hid];
-  size_t nh = net->pops[pop].size, no = net->pops[out_pop].size;
-  hl->pop = pop;
-  hl->out_pop = out_pop;
-  hl->proj = proj;
-  hl->fb = fb;
-  hl->B = ss_malloc_array(nh * no, sizeof(double));
-  if (!hl->B) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
-  ss_rng r;
-  ss_rng_init(&r, seed, 0); /* the same draw as ss_learn_add_hidden */
-  for (size_t k = 0; k < nh * no; ++k)
-    hl->B[k] = fb == SS_FB_RANDOM ? ss_rng_normal(&r) : fb == SS_FB_UNIFORM ? 1.0 : 0.0;
-  c->n_hid++;
-  c->role[pop] = ROLE_HIDDEN;
+  if (ss_fb_add(&c->fb, net, pop, out_pop, fb, proj, seed)) /* the same B as ss_learn_add_hidden */
+    return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
+  c->role[pop] = SS_ROLE_HIDDEN;
   return SS_OK;
 }
 
 int ss_clock_learn_set_feedback(ss_clock_learn *c, uint32_t pop, const double *B, ss_error *err) {
-  for (uint32_t h = 0; h < c->n_hid; ++h) {
-    cl_hidden *hl = &c->hid[h];
-    if (hl->pop != pop) continue;
-    if (hl->fb == SS_FB_SYMMETRIC)
-      return ss_error_set(err, SS_EINVAL, "symmetric feedback follows the forward weights; it cannot be set");
-    size_t n = (size_t)c->net->pops[pop].size * c->net->pops[hl->out_pop].size;
-    for (size_t k = 0; k < n; ++k)
-      if (!isfinite(B[k])) return ss_error_set(err, SS_EINVAL, "feedback matrix entry %zu is not finite", k);
-    memcpy(hl->B, B, n * sizeof *B);
-    return SS_OK;
-  }
-  return ss_error_set(err, SS_EINVAL, "population %u is not a hidden layer", pop);
+  return ss_fb_set_matrix(&c->fb, c->net, pop, B, err);
 }
 
 int ss_clock_learn_add_plastic(ss_clock_learn *c, uint32_t proj, ss_error *err) {
   const ss_net *net = c->net;
   int rc = check_setup(c, err);
   if (rc) return rc;
-  if (proj >= net->n_projs) return ss_error_set(err, SS_EINVAL, "no projection %u", proj);
-  uint32_t post = net->projs[proj].post;
-  if (!c->role[post])
-    return ss_error_set(err, SS_EINVAL, "projection '%s': its target '%s' is neither an output nor a hidden layer",
-                        net->projs[proj].name, net->pops[post].name);
-  c->plastic[proj] = 1;
-  return SS_OK;
+  return ss_role_add_plastic(net, c->role, c->plastic, proj, err);
 }
 
 /* Freeze the roles: plastic flags per slot, neurons to sweep. */
@@ -418,25 +365,6 @@ static void prepare(ss_clock_learn *c) {
     }
   }
   c->prepared = 1;
-}
-
-/* Symmetric feedback: B from the current forward weights (multapses summed). */
-static void load_feedback(ss_clock_learn *c) {
-  const ss_net *net = c->net;
-  for (uint32_t h = 0; h < c->n_hid; ++h) {
-    cl_hidden *hl = &c->hid[h];
-    if (hl->fb != SS_FB_SYMMETRIC) continue;
-    const ss_pop *a = &net->pops[hl->pop], *b = &net->pops[hl->out_pop];
-    memset(hl->B, 0, (size_t)a->size * b->size * sizeof(double));
-    for (uint32_t i = 0; i < a->size; ++i) {
-      uint32_t u = a->offset + i;
-      for (uint32_t g = net->grp_ptr[u]; g < net->grp_ptr[u + 1]; ++g) {
-        if (net->grp_proj[g] != hl->proj) continue;
-        for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k)
-          hl->B[(size_t)i * b->size + (net->out_post[k] - b->offset)] += net->out_w[k];
-      }
-    }
-  }
 }
 
 static inline double surrogate(const ss_clock_learn *c, const ss_lif_params *l, double v) {
@@ -515,7 +443,7 @@ static void deliver(ss_clock_learn *c, uint64_t n, double *trace) {
 static int record_spike(ss_clock_learn *c, uint32_t u, double t, ss_error *err) {
   uint32_t p = c->net->unit_pop[u];
   c->pop_spikes[p]++;
-  if (c->role[p] == ROLE_OUTPUT && log_err(c, t, u, -1))
+  if (c->role[p] == SS_ROLE_OUTPUT && log_err(c, t, u, -1))
     return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
   if (c->rec && ss_record_spike(c->rec, u, t)) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
   return SS_OK;
@@ -555,12 +483,12 @@ static int step_exact(ss_clock_learn *c, ss_error *err) {
   deliver(c, n, c->y);
   /* 3. errors at t_n */
   for (uint32_t p = 0; p < net->n_pops; ++p) {
-    if (c->role[p] != ROLE_OUTPUT) continue;
+    if (c->role[p] != SS_ROLE_OUTPUT) continue;
     const ss_pop *pp = &net->pops[p];
     for (uint32_t k = 0; k < pp->size; ++k) c->e[pp->offset + k] = A * (c->fd[pp->offset + k] - c->fr[pp->offset + k]);
   }
-  for (uint32_t h = 0; h < c->n_hid; ++h) {
-    const cl_hidden *hl = &c->hid[h];
+  for (uint32_t h = 0; h < c->fb.n; ++h) {
+    const ss_fb_layer *hl = &c->fb.hid[h];
     const ss_pop *a = &net->pops[hl->pop], *b = &net->pops[hl->out_pop];
     for (uint32_t i = 0; i < a->size; ++i) {
       double s = 0;
@@ -598,7 +526,7 @@ static int step_exact(ss_clock_learn *c, ss_error *err) {
     const ss_pop *pp = &net->pops[p];
     if (pp->kind != SS_POP_LIF) continue;
     const cl_popc *q = &c->pc[p];
-    const int out = c->role[p] == ROLE_OUTPUT;
+    const int out = c->role[p] == SS_ROLE_OUTPUT;
     for (uint32_t i = 0; i < pp->size; ++i) {
       uint32_t u = pp->offset + i;
       double v = q->em * c->v[u] + q->p21 * c->I[u];
@@ -638,7 +566,7 @@ static int step_reference(ss_clock_learn *c, ss_error *err) {
   const double dt = c->dt, t = (double)c->n * dt;
   const double kd = dt / c->lp.tau_decay, kr = dt / c->lp.tau_rise, er = exp(-dt / c->lp.tau_rise);
   const uint64_t n = c->n;
-  const int learning = c->n_hid > 0 || memchr(c->role, ROLE_OUTPUT, net->n_pops) != NULL;
+  const int learning = c->fb.n > 0 || memchr(c->role, SS_ROLE_OUTPUT, net->n_pops) != NULL;
   int rc;
   /* 1. sources and targets of this step */
   for (uint32_t p = 0; p < net->n_pops; ++p) {
@@ -665,7 +593,7 @@ static int step_reference(ss_clock_learn *c, ss_error *err) {
     const ss_pop *pp = &net->pops[p];
     if (pp->kind != SS_POP_LIF) continue;
     const cl_popc *q = &c->pc[p];
-    const int out = c->role[p] == ROLE_OUTPUT;
+    const int out = c->role[p] == SS_ROLE_OUTPUT;
     for (uint32_t i = 0; i < pp->size; ++i) {
       uint32_t u = pp->offset + i;
       double v = q->ea * c->v[u] + q->eb * c->I[u];
@@ -711,8 +639,8 @@ static int step_reference(ss_clock_learn *c, ss_error *err) {
     uint32_t o = fr->a[j] >> 1;
     double sg = fr->a[j] & 1u ? -1.0 : 1.0;
     uint32_t op = net->unit_pop[o];
-    for (uint32_t h = 0; h < c->n_hid; ++h) {
-      const cl_hidden *hl = &c->hid[h];
+    for (uint32_t h = 0; h < c->fb.n; ++h) {
+      const ss_fb_layer *hl = &c->fb.hid[h];
       if (hl->out_pop != op) continue;
       const ss_pop *a = &net->pops[hl->pop], *b = &net->pops[op];
       for (uint32_t i = 0; i < a->size; ++i) c->e[a->offset + i] += sg * hl->B[(size_t)i * b->size + (o - b->offset)];
@@ -723,7 +651,7 @@ static int step_reference(ss_clock_learn *c, ss_error *err) {
   for (size_t j = 0; j < ev->n; ++j) {
     uint32_t o = ev->a[j] >> 1;
     c->e[o] += ev->a[j] & 1u ? -1.0 : 1.0;
-    if (c->n_hid && vec_push(&c->fring[(n + 1 + c->fb_steps) % c->n_fring], ev->a[j]))
+    if (c->fb.n && vec_push(&c->fring[(n + 1 + c->fb_steps) % c->n_fring], ev->a[j]))
       return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
   }
   ev->n = 0;
@@ -736,7 +664,7 @@ static int step_reference(ss_clock_learn *c, ss_error *err) {
   for (uint32_t p = 0; p < net->n_pops; ++p) {
     if (!c->role[p]) continue;
     const ss_pop *pp = &net->pops[p];
-    const uint32_t D = c->role[p] == ROLE_OUTPUT ? c->d_out : c->d_hid;
+    const uint32_t D = c->role[p] == SS_ROLE_OUTPUT ? c->d_out : c->d_hid;
     /* before the trial's first D steps the lines hold zeros */
     const int valid = n >= c->n_trial + D;
     const uint32_t hd = (uint32_t)((n + H - D) % H);
@@ -774,7 +702,7 @@ int ss_clock_learn_run(ss_clock_learn *c, double t_stop, ss_error *err) {
   uint64_t n_stop = nf > 0 ? (uint64_t)nf : 0;
   while (c->n < n_stop) {
     if (c->need_fb) {
-      load_feedback(c);
+      ss_fb_load_symmetric(&c->fb, c->net); /* symmetric B from the current forward weights */
       c->need_fb = 0;
     }
     if (c->rec) { /* samples due at or before t_n read the state at t_n */
@@ -839,9 +767,8 @@ int ss_clock_learn_run_window(ss_clock_learn *c, double t1, ss_error *err) {
 const double *ss_clock_learn_gradient(const ss_clock_learn *c) { return c->G; }
 
 const double *ss_clock_learn_feedback(const ss_clock_learn *c, uint32_t pop) {
-  for (uint32_t h = 0; h < c->n_hid; ++h)
-    if (c->hid[h].pop == pop) return c->hid[h].B;
-  return NULL;
+  const ss_fb_layer *hl = ss_fb_find(&c->fb, pop);
+  return hl ? hl->B : NULL;
 }
 
 double ss_clock_learn_time(const ss_clock_learn *c) { return (double)c->n * c->dt; }

@@ -160,28 +160,31 @@ static inline void count_rejections(ss_engine *e, uint64_t n_pred, uint64_t n_si
   e->lst.rejected_bound += n_bound;
 }
 
+/* Room for element n of array a (capacity *cap, elements of `size` bytes):
+ * a full array doubles, an empty one starts at `first`.  Returns the
+ * (possibly moved) array, or NULL when out of memory (a is kept then). */
+static inline void *grow_for(void *a, size_t n, size_t *cap, size_t first, size_t size) {
+  if (n < *cap) return a;
+  size_t c = *cap ? 2 * *cap : first;
+  a = ss_realloc_array(a, c, size);
+  if (a) *cap = c;
+  return a;
+}
+
 static int log_append(ss_engine *e, double t, uint32_t n, uint32_t code) {
   ss_window_log *L = &e->log;
-  if (L->n == L->cap) {
-    size_t cap = L->cap ? 2 * L->cap : 4096;
-    ss_log_rec *r = ss_realloc_array(L->rec, cap, sizeof *r);
-    if (!r) return SS_ENOMEM;
-    L->rec = r;
-    L->cap = cap;
-  }
+  ss_log_rec *r = grow_for(L->rec, L->n, &L->cap, 4096, sizeof *r);
+  if (!r) return SS_ENOMEM;
+  L->rec = r;
   L->rec[L->n++] = (ss_log_rec){t, n, code};
   return SS_OK;
 }
 
 static int err_append(ss_engine *e, double t, uint32_t n, int32_t sign) {
   ss_window_log *L = &e->log;
-  if (L->n_err == L->cap_err) {
-    size_t cap = L->cap_err ? 2 * L->cap_err : 256;
-    ss_err_rec *r = ss_realloc_array(L->err, cap, sizeof *r);
-    if (!r) return SS_ENOMEM;
-    L->err = r;
-    L->cap_err = cap;
-  }
+  ss_err_rec *r = grow_for(L->err, L->n_err, &L->cap_err, 256, sizeof *r);
+  if (!r) return SS_ENOMEM;
+  L->err = r;
   L->err[L->n_err++] = (ss_err_rec){t, n, sign};
   return SS_OK;
 }
@@ -229,7 +232,7 @@ ss_engine *ss_engine_create(ss_net *net, ss_source **sources, ss_record *rec, ss
       s->pop = (uint16_t)p;
     }
   }
-  /* v_init could be above... no: validated < thp; nothing to predict with I = 0 */
+  /* v_init < thp (validated) and I = 0: no neuron can fire before its first input */
   return e;
 oom:
   ss_error_set(err, SS_ENOMEM, "engine: out of memory");

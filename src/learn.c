@@ -16,21 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feedback.h"
 #include "internal.h"
 #include "superspike/cost.h"
 #include "superspike/learn.h"
-#include "superspike/rng.h"
 
 #define GL_MAX 16
 #define SS_PI 3.14159265358979323846
-
-enum { ROLE_NONE = 0, ROLE_OUTPUT = 1, ROLE_HIDDEN = 2 };
-
-typedef struct hidden_layer {
-  uint32_t pop, out_pop, proj;
-  ss_feedback fb;
-  double *B;            /* [n_hid * n_out], row-major */
-} hidden_layer;
 
 /* A breakpoint of one neuron's sweep: the state just after every event at t. */
 typedef struct bpoint {
@@ -50,8 +42,7 @@ struct ss_learn {
   double xg[GL_MAX], wg[GL_MAX];  /* Gauss-Legendre on [-1, 1] */
   uint8_t *role;                  /* [n_pops] */
   uint8_t *plastic;               /* [n_projs] */
-  hidden_layer *hid;
-  uint32_t n_hid;
+  ss_fb_set fb;                   /* hidden layers and their feedback */
   /* per incoming slot */
   double *G, *Kd, *Kr, *Hd, *Hr;
   /* per delay group: PSP state at the window start */
@@ -193,8 +184,7 @@ oom:
 
 void ss_learn_destroy(ss_learn *l) {
   if (!l) return;
-  for (uint32_t k = 0; k < l->n_hid; ++k) free(l->hid[k].B);
-  free(l->hid);
+  ss_fb_free(&l->fb);
   free(l->role);
   free(l->plastic);
   free(l->G);
@@ -219,44 +209,19 @@ void ss_learn_destroy(ss_learn *l) {
 
 int ss_learn_add_output(ss_learn *l, uint32_t pop, ss_error *err) {
   const ss_net *net = l->net;
-  if (pop >= net->n_pops || net->pops[pop].kind != SS_POP_LIF)
-    return ss_error_set(err, SS_EINVAL, "an output layer must be a neuron population");
-  if (l->role[pop]) return ss_error_set(err, SS_EINVAL, "population '%s' has a learning role already", net->pops[pop].name);
-  l->role[pop] = ROLE_OUTPUT;
+  int rc = ss_role_add_output(net, l->role, pop, err);
+  if (rc) return rc;
   for (uint32_t k = 0; k < net->pops[pop].size; ++k) ss_cost_add_output(l->cost, net->pops[pop].offset + k);
   return SS_OK;
 }
 
 int ss_learn_add_hidden(ss_learn *l, uint32_t pop, uint32_t out_pop, ss_feedback fb, uint32_t proj,
                         uint64_t seed, ss_error *err) {
-  const ss_net *net = l->net;
-  if (pop >= net->n_pops || net->pops[pop].kind != SS_POP_LIF)
-    return ss_error_set(err, SS_EINVAL, "a hidden layer must be a neuron population");
-  if (out_pop >= net->n_pops || l->role[out_pop] != ROLE_OUTPUT)
-    return ss_error_set(err, SS_EINVAL, "hidden layer '%s': its feedback must come from an output layer",
-                        net->pops[pop].name);
-  if (l->role[pop]) return ss_error_set(err, SS_EINVAL, "population '%s' has a learning role already", net->pops[pop].name);
-  if (fb == SS_FB_SYMMETRIC &&
-      (proj >= net->n_projs || net->projs[proj].pre != pop || net->projs[proj].post != out_pop))
-    return ss_error_set(err, SS_EINVAL, "hidden layer '%s': symmetric feedback needs the projection from it to '%s'",
-                        net->pops[pop].name, net->pops[out_pop].name);
-  hidden_layer *h = ss_realloc_array(l->hid, l->n_hid + 1, sizeof *h);
-  if (!h) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
-  l->hid = h;
-  hidden_layer *hl = &h[l->n_hid];
-  uint32_t nh = net->pops[pop].size, no = net->pops[out_pop].size;
-  hl->pop = pop;
-  hl->out_pop = out_pop;
-  hl->proj = proj;
-  hl->fb = fb;
-  hl->B = ss_malloc_array((size_t)nh * no, sizeof(double));
-  if (!hl->B) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
-  ss_rng r;
-  ss_rng_init(&r, seed, 0);
-  for (size_t k = 0; k < (size_t)nh * no; ++k)
-    hl->B[k] = fb == SS_FB_RANDOM ? ss_rng_normal(&r) : fb == SS_FB_UNIFORM ? 1.0 : 0.0;
-  l->n_hid++;
-  l->role[pop] = ROLE_HIDDEN;
+  int rc = ss_role_check_hidden(l->net, l->role, pop, out_pop, fb, proj, err);
+  if (rc) return rc;
+  if (ss_fb_add(&l->fb, l->net, pop, out_pop, fb, proj, seed))
+    return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+  l->role[pop] = SS_ROLE_HIDDEN;
   return SS_OK;
 }
 
@@ -297,51 +262,16 @@ static void het_window(ss_learn *l, uint32_t n, const ss_log_rec *rec, size_t n_
 }
 
 int ss_learn_set_feedback(ss_learn *l, uint32_t pop, const double *B, ss_error *err) {
-  for (uint32_t h = 0; h < l->n_hid; ++h) {
-    hidden_layer *hl = &l->hid[h];
-    if (hl->pop != pop) continue;
-    if (hl->fb == SS_FB_SYMMETRIC)
-      return ss_error_set(err, SS_EINVAL, "symmetric feedback follows the forward weights; it cannot be set");
-    size_t n = (size_t)l->net->pops[pop].size * l->net->pops[hl->out_pop].size;
-    for (size_t k = 0; k < n; ++k)
-      if (!isfinite(B[k])) return ss_error_set(err, SS_EINVAL, "feedback matrix entry %zu is not finite", k);
-    memcpy(hl->B, B, n * sizeof *B);
-    return SS_OK;
-  }
-  return ss_error_set(err, SS_EINVAL, "population %u is not a hidden layer", pop);
+  return ss_fb_set_matrix(&l->fb, l->net, pop, B, err);
 }
 
 int ss_learn_add_plastic(ss_learn *l, uint32_t proj, ss_error *err) {
   const ss_net *net = l->net;
-  if (proj >= net->n_projs) return ss_error_set(err, SS_EINVAL, "no projection %u", proj);
-  uint32_t post = net->projs[proj].post;
-  if (!l->role[post])
-    return ss_error_set(err, SS_EINVAL, "projection '%s': its target '%s' is neither an output nor a hidden layer",
-                        net->projs[proj].name, net->pops[post].name);
-  l->plastic[proj] = 1;
-  const ss_pop *pp = &net->pops[post];
+  int rc = ss_role_add_plastic(net, l->role, l->plastic, proj, err);
+  if (rc) return rc;
+  const ss_pop *pp = &net->pops[net->projs[proj].post];
   for (uint32_t k = 0; k < pp->size; ++k) l->sweep[pp->offset + k] = 1;
   return SS_OK;
-}
-
-/* Set the hidden layers' feedback matrices for this window: symmetric
- * feedback reads the current forward weights (summed over multapses). */
-static void load_feedback(ss_learn *l) {
-  const ss_net *net = l->net;
-  for (uint32_t h = 0; h < l->n_hid; ++h) {
-    hidden_layer *hl = &l->hid[h];
-    if (hl->fb != SS_FB_SYMMETRIC) continue;
-    const ss_pop *a = &net->pops[hl->pop], *b = &net->pops[hl->out_pop];
-    memset(hl->B, 0, (size_t)a->size * b->size * sizeof(double));
-    for (uint32_t i = 0; i < a->size; ++i) {
-      uint32_t u = a->offset + i;
-      for (uint32_t g = net->grp_ptr[u]; g < net->grp_ptr[u + 1]; ++g) {
-        if (net->grp_proj[g] != hl->proj) continue;
-        for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k)
-          hl->B[(size_t)i * b->size + (net->out_post[k] - b->offset)] += net->out_w[k];
-      }
-    }
-  }
 }
 
 int ss_learn_start(ss_learn *l, ss_engine *e, ss_error *err) {
@@ -604,7 +534,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   double t0 = l->t0, t1 = ss_engine_time(e), T = t1 - t0;
   size_t S = net->n_syn;
   uint32_t nu = net->n_units;
-  load_feedback(l);
+  ss_fb_load_symmetric(&l->fb, net); /* this window's symmetric feedback: the current forward weights */
   memset(l->G, 0, S * sizeof(double));
   memset(l->Kd, 0, S * sizeof(double));
   memset(l->Kr, 0, S * sizeof(double));
@@ -626,9 +556,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   for (uint32_t pop = 0; pop < net->n_pops; ++pop) {
     if (!l->role[pop]) continue;
     const ss_pop *pp = &net->pops[pop];
-    const hidden_layer *hl = NULL;
-    for (uint32_t h = 0; h < l->n_hid; ++h)
-      if (l->hid[h].pop == pop) hl = &l->hid[h];
+    const ss_fb_layer *hl = ss_fb_find(&l->fb, pop);
     for (uint32_t i = 0; i < pp->size; ++i) {
       uint32_t n = pp->offset + i;
       if (!l->sweep[n]) continue;
@@ -690,7 +618,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   int rc = ss_cost_window(l->cost, t0, t1, L->err, L->n_err, !online, err);
   if (rc) return rc;
   for (uint32_t u = 0; u < nu; ++u)
-    if (l->role[net->unit_pop[u]] == ROLE_OUTPUT) ss_cost_traces(l->cost, u, &l->fd0[u], &l->fr0[u]);
+    if (l->role[net->unit_pop[u]] == SS_ROLE_OUTPUT) ss_cost_traces(l->cost, u, &l->fd0[u], &l->fr0[u]);
   /* next window */
   if (online) {
     for (uint32_t g = 0; g < net->n_groups; ++g) ss_engine_psp(e, g, t1, &l->y0[g], &l->z0[g]);
@@ -709,9 +637,8 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
 const double *ss_learn_gradient(const ss_learn *l) { return l->G; }
 
 const double *ss_learn_feedback(const ss_learn *l, uint32_t pop) {
-  for (uint32_t h = 0; h < l->n_hid; ++h)
-    if (l->hid[h].pop == pop) return l->hid[h].B;
-  return NULL;
+  const ss_fb_layer *hl = ss_fb_find(&l->fb, pop);
+  return hl ? hl->B : NULL;
 }
 
 const ss_learn_stats *ss_learn_get_stats(const ss_learn *l) { return &l->st; }
@@ -733,11 +660,10 @@ int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err) {
   if (!rc) rc = ss_cost_save(l->cost, w, err);
   if (!rc) rc = ss_ckpt_add_u64(w, "lrn.stats", st, 5, err);
   if (!rc && l->zhet) rc = ss_ckpt_add_f64(w, "lrn.zhet", l->zhet, nu, err);
-  for (uint32_t h = 0; h < l->n_hid && !rc; ++h) {
+  for (uint32_t h = 0; h < l->fb.n && !rc; ++h) {
     char name[SS_CKPT_NAME_MAX + 1];
     snprintf(name, sizeof name, "lrn.B%u", h);
-    rc = ss_ckpt_add_f64(w, name, l->hid[h].B,
-                         (size_t)net->pops[l->hid[h].pop].size * net->pops[l->hid[h].out_pop].size, err);
+    rc = ss_ckpt_add_f64(w, name, l->fb.hid[h].B, ss_fb_entries(net, &l->fb.hid[h]), err);
   }
   return rc;
 }
@@ -754,11 +680,10 @@ int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err)
       (rc = ss_ckpt_get_f64(ck, "lrn.scalars", sc, 1, err)) || (rc = ss_ckpt_get_u64(ck, "lrn.stats", st, 5, err)) ||
       (rc = ss_cost_load(l->cost, ck, err)))
     return rc;
-  for (uint32_t h = 0; h < l->n_hid; ++h) {
+  for (uint32_t h = 0; h < l->fb.n; ++h) {
     char name[SS_CKPT_NAME_MAX + 1];
     snprintf(name, sizeof name, "lrn.B%u", h);
-    rc = ss_ckpt_get_f64(ck, name, l->hid[h].B,
-                         (size_t)net->pops[l->hid[h].pop].size * net->pops[l->hid[h].out_pop].size, err);
+    rc = ss_ckpt_get_f64(ck, name, l->fb.hid[h].B, ss_fb_entries(net, &l->fb.hid[h]), err);
     if (rc) return rc;
   }
   if (l->zhet && (rc = ss_ckpt_get_f64(ck, "lrn.zhet", l->zhet, nu, err))) return rc;

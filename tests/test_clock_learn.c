@@ -14,117 +14,21 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "superspike/superspike.h"
-#include "testutil.h"
+#include "gradient_case.h"
 
 typedef struct ccase {
-  char name[96];
-  ss_net *net;
-  ss_source src, tgt;
-  ss_source *sources[3];
+  gradient_case g;
   ss_record *rec;
   ss_clock_learn *cl;
-  ss_learn_params lp;
-  double T;
-  int n_win;
-  uint32_t nin, nhid, nout;
-  ss_feedback fb;
-  double *B; /* random feedback of the oracle, or NULL */
 } ccase;
 
-static int gparam(const char *cs, const char *key, char *val, size_t n) {
-  char path[256], k[64], v[128];
-  snprintf(path, sizeof path, "gradient/%s_params.txt", cs);
-  FILE *fp = fopen(ss_test_data(path), "r");
-  if (!fp) return -1;
-  int found = 0;
-  while (fscanf(fp, "%63s %127s", k, v) == 2)
-    if (!strcmp(k, key)) {
-      snprintf(val, n, "%s", v);
-      found = 1;
-    }
-  fclose(fp);
-  return found ? 0 : -1;
-}
-
-static double gnum(const char *cs, const char *key) {
-  char v[128];
-  ck_assert_msg(gparam(cs, key, v, sizeof v) == 0, "%s: no parameter %s", cs, key);
-  return strtod(v, NULL);
-}
-
-static const char *gfile(const char *cs, const char *what) {
-  static char buf[256];
-  snprintf(buf, sizeof buf, "gradient/%s_%s", cs, what);
-  return ss_test_data(buf);
-}
-
-/* Network, inputs, targets and learning parameters of an oracle case. */
+/* Network, inputs, targets and learning parameters of an oracle case;
+ * spike monitors of hidden (sm[0]) and output (sm[1]). */
 static void ccase_net(ccase *c, const char *cs) {
   memset(c, 0, sizeof *c);
-  snprintf(c->name, sizeof c->name, "%s", cs);
+  gradient_case_load(&c->g, cs);
   ss_error err = {0};
-  char v[128];
-  ss_lif_params p = {.tau_mem = gnum(cs, "tau_mem_ms"), .tau_syn = gnum(cs, "tau_syn_ms"),
-                     .u_rest = gnum(cs, "u_rest_mV"), .theta = gnum(cs, "theta_mV"), .t_ref = gnum(cs, "t_ref_ms")};
-  c->nin = (uint32_t)gnum(cs, "n_in");
-  c->nhid = (uint32_t)gnum(cs, "n_hid");
-  c->nout = (uint32_t)gnum(cs, "n_out");
-  c->T = gnum(cs, "window_ms");
-  c->n_win = (int)gnum(cs, "n_windows");
-  c->net = ss_net_create();
-  ck_assert_int_eq(ss_net_add_source(c->net, "in", c->nin, &err), 0);
-  ck_assert_int_eq(ss_net_add_lif(c->net, "hid", c->nhid, &p, 0, &err), 1);
-  ck_assert_int_eq(ss_net_add_lif(c->net, "out", c->nout, &p, 0, &err), 2);
-  const char *edges[2] = {"in_hid.edges", "hid_out.edges"};
-  for (int k = 0; k < 2; ++k) {
-    ss_proj pr;
-    memset(&pr, 0, sizeof pr);
-    snprintf(pr.name, sizeof pr.name, "%s", k ? "hid_out" : "in_hid");
-    pr.pre = (uint32_t)k;
-    pr.post = (uint32_t)k + 1;
-    pr.weight = (ss_dist){SS_DIST_CONSTANT, 0, 0, -INFINITY, INFINITY};
-    pr.delay = (ss_dist){SS_DIST_CONSTANT, 0, 0, 0, INFINITY};
-    ck_assert_msg(ss_proj_read_edges(&pr, gfile(cs, edges[k]), k ? c->nhid : c->nin, k ? c->nout : c->nhid, &err) == 0,
-                  "%s", err.msg);
-    ck_assert_int_eq(ss_net_add_proj(c->net, &pr, &err), k);
-    ss_proj_free_edges(&pr);
-  }
-  c->net->incoming = SS_NET_IN_FULL;
-  ck_assert_int_eq(ss_net_build(c->net, &err), 0);
-  ss_spikes sp;
-  ss_spikes_init(&sp);
-  ck_assert_msg(ss_spikes_read(&sp, gfile(cs, "input.ras"), c->nin, 0, &err) == 0, "%s", err.msg);
-  ck_assert_int_eq(ss_source_init_spikes(&c->src, c->nin, 0, &sp, 0, &err), 0);
-  ss_spikes_clear(&sp);
-  ss_spikes_init(&sp);
-  ck_assert_msg(ss_spikes_read(&sp, gfile(cs, "target.ras"), c->nout, 1, &err) == 0, "%s", err.msg);
-  ck_assert_int_eq(ss_source_init_spikes(&c->tgt, c->nout, c->net->pops[2].offset, &sp, 0, &err), 0);
-  ss_spikes_clear(&sp);
-  c->sources[0] = &c->src;
-  ss_learn_params_default(&c->lp);
-  c->lp.tau_rise = gnum(cs, "tau_rise_ms");
-  c->lp.tau_decay = gnum(cs, "tau_decay_ms");
-  c->lp.beta = gnum(cs, "beta_per_mV");
-  ck_assert_int_eq(gparam(cs, "alpha_norm", v, sizeof v), 0);
-  c->lp.alpha_peak = !strcmp(v, "peak");
-  ck_assert_int_eq(gparam(cs, "mode", v, sizeof v), 0);
-  c->lp.mode = !strcmp(v, "per_trial") ? SS_LEARN_PER_TRIAL : SS_LEARN_ONLINE;
-  ck_assert_int_eq(gparam(cs, "feedback", v, sizeof v), 0);
-  c->fb = !strcmp(v, "symmetric") ? SS_FB_SYMMETRIC : !strcmp(v, "random") ? SS_FB_RANDOM : SS_FB_UNIFORM;
-  if (c->fb == SS_FB_RANDOM) { /* the oracle's fixed matrix */
-    c->B = calloc((size_t)c->nhid * c->nout, sizeof *c->B);
-    FILE *fp = fopen(gfile(cs, "feedback.txt"), "r");
-    ck_assert_ptr_nonnull(fp);
-    char line[256];
-    while (fgets(line, sizeof line, fp)) {
-      unsigned a, b;
-      double x;
-      if (line[0] != '#' && sscanf(line, "%u %u %lf", &a, &b, &x) == 3) c->B[a * c->nout + b] = x;
-    }
-    fclose(fp);
-  }
-  c->rec = ss_record_create(c->net);
+  c->rec = ss_record_create(c->g.net);
   ck_assert_ptr_nonnull(c->rec);
   ck_assert_int_eq(ss_record_add_spikes(c->rec, 1, "unused_hid.ras", &err), 0);
   ck_assert_int_eq(ss_record_add_spikes(c->rec, 2, "unused_out.ras", &err), 0);
@@ -134,12 +38,12 @@ static void ccase_net(ccase *c, const char *cs) {
 static void ccase_load_cp(ccase *c, const char *cs, const ss_clock_learn_params *cp) {
   ccase_net(c, cs);
   ss_error err = {0};
-  c->cl = ss_clock_learn_create(c->net, c->sources, c->rec, &c->lp, cp, &err);
+  c->cl = ss_clock_learn_create(c->g.net, c->g.sources, c->rec, &c->g.lp, cp, &err);
   ck_assert_msg(c->cl != NULL, "%s", err.msg);
   ck_assert_int_eq(ss_clock_learn_add_output(c->cl, 2, &err), 0);
-  ck_assert_int_eq(ss_clock_learn_set_targets(c->cl, 2, &c->tgt, &err), 0);
-  ck_assert_int_eq(ss_clock_learn_add_hidden(c->cl, 1, 2, c->fb, 1, 0, &err), 0);
-  if (c->B) ck_assert_int_eq(ss_clock_learn_set_feedback(c->cl, 1, c->B, &err), 0);
+  ck_assert_int_eq(ss_clock_learn_set_targets(c->cl, 2, &c->g.tgt, &err), 0);
+  ck_assert_int_eq(ss_clock_learn_add_hidden(c->cl, 1, 2, c->g.fb, 1, 0, &err), 0);
+  if (c->g.B) ck_assert_int_eq(ss_clock_learn_set_feedback(c->cl, 1, c->g.B, &err), 0);
   ck_assert_int_eq(ss_clock_learn_add_plastic(c->cl, 0, &err), 0);
   ck_assert_int_eq(ss_clock_learn_add_plastic(c->cl, 1, &err), 0);
 }
@@ -155,55 +59,7 @@ static void ccase_load(ccase *c, const char *cs, double dt, ss_clock_learn_flavo
 static void ccase_free(ccase *c) {
   ss_clock_learn_destroy(c->cl);
   ss_record_destroy(c->rec);
-  ss_source_clear(&c->src);
-  ss_source_clear(&c->tgt);
-  free(c->B);
-  ss_net_destroy(c->net);
-}
-
-/* The oracle's G of window `win`, in outgoing order. */
-static void read_window(const ccase *c, const char *file, int win, double *out) {
-  FILE *fp = fopen(file, "r");
-  ck_assert_msg(fp != NULL, "cannot open %s", file);
-  const ss_net *net = c->net;
-  char line[256];
-  size_t n = 0;
-  while (fgets(line, sizeof line, fp)) {
-    int w, layer;
-    unsigned a, b;
-    double x;
-    if (line[0] == '#' || sscanf(line, "%d %d %u %u %lf", &w, &layer, &a, &b, &x) != 5 || w != win) continue;
-    uint32_t u = net->pops[layer].offset + a, post = net->pops[layer + 1].offset + b;
-    int found = 0;
-    for (uint32_t g = net->grp_ptr[u]; g < net->grp_ptr[u + 1] && !found; ++g)
-      for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k)
-        if (net->out_post[k] == post) {
-          out[k] = x;
-          found = 1;
-          break;
-        }
-    ck_assert_msg(found, "%s: no synapse %u -> %u in layer %d", file, a, b, layer);
-    ++n;
-  }
-  fclose(fp);
-  ck_assert_uint_eq(n, net->n_syn);
-}
-
-/* max over layers of ||got - want|| / ||want|| (outgoing order). */
-static double rel_err(const ss_net *net, const double *got, const double *want) {
-  double worst = 0;
-  for (uint32_t layer = 0; layer < 2; ++layer) {
-    double num = 0, den = 0;
-    for (uint64_t k = 0; k < net->n_syn; ++k) {
-      if (ss_net_syn_proj(net, k) != layer) continue;
-      double d = got[k] - want[k];
-      num += d * d;
-      den += want[k] * want[k];
-    }
-    double r = den > 0 ? sqrt(num / den) : sqrt(num);
-    if (r > worst) worst = r;
-  }
-  return worst;
+  gradient_case_free(&c->g);
 }
 
 /* Run `n_win` windows of a case; worst relative error of G against the
@@ -213,16 +69,16 @@ static double run_vs_oracle(const char *cs, double dt, ss_clock_learn_flavour fl
   ccase c;
   ccase_load(&c, cs, dt, fl);
   ss_error err = {0};
-  size_t S = c.net->n_syn;
+  size_t S = c.g.net->n_syn;
   double *got = calloc(S, sizeof *got), *want = calloc(S, sizeof *want);
   double worst = 0;
-  if (n_win <= 0 || n_win > c.n_win) n_win = c.n_win;
+  if (n_win <= 0 || n_win > c.g.n_win) n_win = c.g.n_win;
   for (int w = 0; w < n_win; ++w) {
-    ck_assert_msg(ss_clock_learn_run_window(c.cl, (w + 1) * c.T, &err) == 0, "%s", err.msg);
+    ck_assert_msg(ss_clock_learn_run_window(c.cl, (w + 1) * c.g.T, &err) == 0, "%s", err.msg);
     const double *G = ss_clock_learn_gradient(c.cl);
-    for (uint64_t k = 0; k < S; ++k) got[k] = G[c.net->out_slot[k]];
-    read_window(&c, gfile(cs, "G_high.txt"), w, want);
-    double r = rel_err(c.net, got, want);
+    for (uint64_t k = 0; k < S; ++k) got[k] = G[c.g.net->out_slot[k]];
+    gradient_read_window(c.g.net, gradient_file(cs, "G_high.txt"), w, want);
+    double r = gradient_rel_err(c.g.net, got, want);
     if (r > worst) worst = r;
   }
   ck_assert_uint_eq(ss_clock_learn_windows(c.cl), (uint64_t)n_win);
@@ -295,7 +151,7 @@ START_TEST(test_exact_spike_times) {
     ss_spikes want;
     ss_spikes_init(&want);
     ss_error err = {0};
-    ck_assert_int_eq(ss_spikes_read(&want, gfile(cs, files[l]), l ? c.nout : c.nhid, 1, &err), 0);
+    ck_assert_int_eq(ss_spikes_read(&want, gradient_file(cs, files[l]), l ? c.g.nout : c.g.nhid, 1, &err), 0);
     const ss_spikes *got = &c.rec->sm[l].spikes;
     ck_assert_msg(got->n == want.n, "%s %s: %zu spikes, oracle %zu", cs, files[l], got->n, want.n);
     double worst = 0;
@@ -323,56 +179,42 @@ static void reference_vs_event_cp(const char *cs, const ss_clock_learn_params *c
   ccase_load_cp(&c, cs, cp);
   ss_error err = {0};
   /* the event-driven twin */
-  ss_source *ev_sources[3] = {&c.src, NULL, NULL};
-  ss_engine *e = ss_engine_create(c.net, ev_sources, NULL, &err);
+  ss_source *ev_sources[3] = {&c.g.src, NULL, NULL};
+  ss_engine *e = ss_engine_create(c.g.net, ev_sources, NULL, &err);
   ck_assert_ptr_nonnull(e);
   ss_source tgt2;
-  ss_spikes sp;
-  ss_spikes_init(&sp);
-  ck_assert_int_eq(ss_spikes_read(&sp, gfile(cs, "target.ras"), c.nout, 1, &err), 0);
-  ck_assert_int_eq(ss_source_init_spikes(&tgt2, c.nout, c.net->pops[2].offset, &sp, 0, &err), 0);
-  ss_spikes_clear(&sp);
+  gradient_source(&tgt2, cs, "target.ras", c.g.nout, c.g.net->pops[2].offset, 1);
   ck_assert_int_eq(ss_engine_set_targets(e, 2, &tgt2, &err), 0);
-  ss_learn *l = ss_learn_create(c.net, &c.lp, &err);
-  ck_assert_ptr_nonnull(l);
-  ck_assert_int_eq(ss_learn_add_output(l, 2, &err), 0);
-  ck_assert_int_eq(ss_learn_add_hidden(l, 1, 2, c.fb, 1, 0, &err), 0);
-  if (c.B) ck_assert_int_eq(ss_learn_set_feedback(l, 1, c.B, &err), 0);
-  ck_assert_int_eq(ss_learn_add_plastic(l, 0, &err), 0);
-  ck_assert_int_eq(ss_learn_add_plastic(l, 1, &err), 0);
-  ck_assert_int_eq(ss_learn_start(l, e, &err), 0);
+  ss_learn *l = gradient_case_learner(&c.g, &c.g.lp, e);
   /* the clock side reads the input cursor too: give it its own copy */
   ss_source src2;
-  ss_spikes_init(&sp);
-  ck_assert_int_eq(ss_spikes_read(&sp, gfile(cs, "input.ras"), c.nin, 0, &err), 0);
-  ck_assert_int_eq(ss_source_init_spikes(&src2, c.nin, 0, &sp, 0, &err), 0);
-  ss_spikes_clear(&sp);
-  c.sources[0] = &src2; /* read by the clock learner at every step */
-  size_t S = c.net->n_syn;
+  gradient_source(&src2, cs, "input.ras", c.g.nin, 0, 0);
+  c.g.sources[0] = &src2; /* read by the clock learner at every step */
+  size_t S = c.g.net->n_syn;
   double *ge = calloc(S, sizeof *ge), *gc = calloc(S, sizeof *gc);
   double *se = calloc(S, sizeof *se), *sc = calloc(S, sizeof *sc);
   double worst = 0;
   uint64_t ev_spikes = 0;
-  for (int w = 0; w < c.n_win; ++w) {
-    ck_assert_int_eq(ss_engine_run(e, (w + 1) * c.T, &err), 0);
+  for (int w = 0; w < c.g.n_win; ++w) {
+    ck_assert_int_eq(ss_engine_run(e, (w + 1) * c.g.T, &err), 0);
     ck_assert_int_eq(ss_learn_window(l, e, &err), 0);
-    ck_assert_int_eq(ss_clock_learn_run_window(c.cl, (w + 1) * c.T, &err), 0);
+    ck_assert_int_eq(ss_clock_learn_run_window(c.cl, (w + 1) * c.g.T, &err), 0);
     const double *G1 = ss_learn_gradient(l), *G2 = ss_clock_learn_gradient(c.cl);
     for (uint64_t k = 0; k < S; ++k) {
-      ge[k] = G1[c.net->out_slot[k]];
-      gc[k] = G2[c.net->out_slot[k]];
+      ge[k] = G1[c.g.net->out_slot[k]];
+      gc[k] = G2[c.g.net->out_slot[k]];
       se[k] += ge[k];
       sc[k] += gc[k];
     }
-    double r = rel_err(c.net, gc, ge);
+    double r = gradient_rel_err(c.g.net, gc, ge);
     if (r > worst) worst = r;
   }
   ev_spikes = ss_engine_stats(e)->spikes;
   uint64_t cl_spikes = ss_clock_learn_stats(c.cl)->spikes;
-  double rsum = rel_err(c.net, sc, se);
+  double rsum = gradient_rel_err(c.g.net, sc, se);
   printf("%-28s reference flavour, dt %g ms: G rel. difference to event-driven: worst window %.3f, sum of %d windows %.3f;"
          " spikes %llu vs %llu\n",
-         cs, dt, worst, c.n_win, rsum, (unsigned long long)cl_spikes, (unsigned long long)ev_spikes);
+         cs, dt, worst, c.g.n_win, rsum, (unsigned long long)cl_spikes, (unsigned long long)ev_spikes);
   ck_assert_msg(worst < tol_win, "%s: reference flavour G differs by %.3g (> %.3g) from the event-driven G", cs, worst,
                 tol_win);
   ck_assert_msg(rsum < tol_sum, "%s: reference flavour summed G differs by %.3g (> %.3g) from the event-driven G", cs,
@@ -457,7 +299,7 @@ START_TEST(test_reference_spike_counts) {
     ss_spikes s;
     ss_spikes_init(&s);
     ss_error err = {0};
-    ck_assert_int_eq(ss_spikes_read(&s, gfile(cs, files[l]), l ? 2 : 5, 1, &err), 0);
+    ck_assert_int_eq(ss_spikes_read(&s, gradient_file(cs, files[l]), l ? 2 : 5, 1, &err), 0);
     want[l] = s.n;
     ss_spikes_clear(&s);
   }
@@ -481,10 +323,10 @@ START_TEST(test_per_trial_windows_repeat) {
     ccase c;
     ccase_load(&c, "A_s1_trial_sym_frozen", fl ? 0.1 : 0.01, (ss_clock_learn_flavour)fl);
     ss_error err = {0};
-    size_t S = c.net->n_syn;
+    size_t S = c.g.net->n_syn;
     double *g0 = calloc(S, sizeof *g0);
-    for (int w = 0; w < c.n_win; ++w) {
-      ck_assert_int_eq(ss_clock_learn_run_window(c.cl, (w + 1) * c.T, &err), 0);
+    for (int w = 0; w < c.g.n_win; ++w) {
+      ck_assert_int_eq(ss_clock_learn_run_window(c.cl, (w + 1) * c.g.T, &err), 0);
       const double *G = ss_clock_learn_gradient(c.cl);
       double num = 0, den = 0;
       for (size_t s = 0; s < S; ++s) {
@@ -510,45 +352,45 @@ START_TEST(test_api_errors) {
   ck_assert_double_eq(cp.dt, 0.1);
   ck_assert_int_eq(cp.flavour, SS_CL_REFERENCE);
   cp.dt = 0;
-  ck_assert_ptr_null(ss_clock_learn_create(c.net, c.sources, NULL, &c.lp, &cp, &err));
+  ck_assert_ptr_null(ss_clock_learn_create(c.g.net, c.g.sources, NULL, &c.g.lp, &cp, &err));
   ck_assert_int_eq(err.code, SS_EINVAL);
   cp.dt = 0.1;
   cp.align_out = -1;
-  ck_assert_ptr_null(ss_clock_learn_create(c.net, c.sources, NULL, &c.lp, &cp, &err));
+  ck_assert_ptr_null(ss_clock_learn_create(c.g.net, c.g.sources, NULL, &c.g.lp, &cp, &err));
   ck_assert_int_eq(err.code, SS_EINVAL);
   cp.align_out = 0;
-  ss_learn_params bad = c.lp;
+  ss_learn_params bad = c.g.lp;
   bad.tau_rise = bad.tau_decay;
-  ck_assert_ptr_null(ss_clock_learn_create(c.net, c.sources, NULL, &bad, &cp, &err));
+  ck_assert_ptr_null(ss_clock_learn_create(c.g.net, c.g.sources, NULL, &bad, &cp, &err));
   ck_assert_int_eq(err.code, SS_EINVAL);
-  ss_clock_learn *cl = ss_clock_learn_create(c.net, c.sources, NULL, &c.lp, &cp, &err);
+  ss_clock_learn *cl = ss_clock_learn_create(c.g.net, c.g.sources, NULL, &c.g.lp, &cp, &err);
   ck_assert_ptr_nonnull(cl);
   ck_assert_int_eq(ss_clock_learn_add_output(cl, 0, &err), SS_EINVAL);          /* a source */
-  ck_assert_int_eq(ss_clock_learn_set_targets(cl, 2, &c.tgt, &err), SS_EINVAL); /* not an output yet */
+  ck_assert_int_eq(ss_clock_learn_set_targets(cl, 2, &c.g.tgt, &err), SS_EINVAL); /* not an output yet */
   ck_assert_int_eq(ss_clock_learn_add_hidden(cl, 1, 2, SS_FB_RANDOM, 0, 7, &err), SS_EINVAL);
   ck_assert_int_eq(ss_clock_learn_add_plastic(cl, 0, &err), SS_EINVAL); /* post has no role */
   ck_assert_int_eq(ss_clock_learn_add_output(cl, 2, &err), 0);
   ck_assert_int_eq(ss_clock_learn_add_output(cl, 2, &err), SS_EINVAL);
-  ck_assert_int_eq(ss_clock_learn_set_targets(cl, 2, &c.src, &err), SS_EINVAL); /* wrong ids */
-  ck_assert_int_eq(ss_clock_learn_set_targets(cl, 2, &c.tgt, &err), 0);
+  ck_assert_int_eq(ss_clock_learn_set_targets(cl, 2, &c.g.src, &err), SS_EINVAL); /* wrong ids */
+  ck_assert_int_eq(ss_clock_learn_set_targets(cl, 2, &c.g.tgt, &err), 0);
   ck_assert_int_eq(ss_clock_learn_add_hidden(cl, 1, 2, SS_FB_SYMMETRIC, 0, 0, &err), SS_EINVAL); /* wrong proj */
   ck_assert_int_eq(ss_clock_learn_add_hidden(cl, 1, 2, SS_FB_RANDOM, 0, 7, &err), 0);
   ck_assert_int_eq(ss_clock_learn_add_plastic(cl, 5, &err), SS_EINVAL);
   ck_assert_int_eq(ss_clock_learn_add_plastic(cl, 1, &err), 0);
   /* the same seed draws the same B as the event-driven learner */
-  ss_learn *l = ss_learn_create(c.net, &c.lp, &err);
+  ss_learn *l = ss_learn_create(c.g.net, &c.g.lp, &err);
   ck_assert_ptr_nonnull(l);
   ck_assert_int_eq(ss_learn_add_output(l, 2, &err), 0);
   ck_assert_int_eq(ss_learn_add_hidden(l, 1, 2, SS_FB_RANDOM, 0, 7, &err), 0);
   const double *B1 = ss_learn_feedback(l, 1), *B2 = ss_clock_learn_feedback(cl, 1);
   ck_assert_ptr_nonnull(B2);
   ck_assert_ptr_null(ss_clock_learn_feedback(cl, 2));
-  ck_assert_int_eq(memcmp(B1, B2, (size_t)c.nhid * c.nout * sizeof *B1), 0);
+  ck_assert_int_eq(memcmp(B1, B2, (size_t)c.g.nhid * c.g.nout * sizeof *B1), 0);
   ss_learn_destroy(l);
   double Bn[10] = {0};
   Bn[3] = NAN;
   ck_assert_int_eq(ss_clock_learn_set_feedback(cl, 1, Bn, &err), SS_EINVAL);
-  ck_assert_int_eq(ss_clock_learn_set_feedback(cl, 2, c.B, &err), SS_EINVAL);
+  ck_assert_int_eq(ss_clock_learn_set_feedback(cl, 2, c.g.B, &err), SS_EINVAL);
   ck_assert_int_eq(ss_clock_learn_run(cl, 10.0, &err), 0);
   ck_assert_double_eq_tol(ss_clock_learn_time(cl), 10.0, 1e-9);
   ck_assert_uint_eq(ss_clock_learn_stats(cl)->steps, 100);
@@ -559,15 +401,15 @@ START_TEST(test_api_errors) {
   ck_assert_int_eq(ss_clock_learn_run_window(cl, 50.0, &err), 0);
   const double *G = ss_clock_learn_gradient(cl);
   double n0 = 0, n1 = 0;
-  for (uint64_t k = 0; k < c.net->n_syn; ++k) {
-    double g = G[c.net->out_slot[k]];
-    if (ss_net_syn_proj(c.net, k) == 0) n0 += fabs(g);
+  for (uint64_t k = 0; k < c.g.net->n_syn; ++k) {
+    double g = G[c.g.net->out_slot[k]];
+    if (ss_net_syn_proj(c.g.net, k) == 0) n0 += fabs(g);
     else n1 += fabs(g);
   }
   ck_assert_double_eq(n0, 0.0);
   ck_assert(n1 > 0);
   double U, I;
-  ss_clock_learn_state(cl, c.net->pops[1].offset, &U, &I);
+  ss_clock_learn_state(cl, c.g.net->pops[1].offset, &U, &I);
   ck_assert(isfinite(U) && U >= -60.0 - 1e-9 && isfinite(I));
   ss_clock_learn_destroy(cl);
   ss_clock_learn_destroy(NULL);
