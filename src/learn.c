@@ -28,11 +28,31 @@
 typedef struct bpoint {
   double t;
   double v, I;          /* v = U - U_rest, I (mV) */
-  double fd, fr;        /* forward error traces */
   uint32_t rec_lo, rec_hi; /* log records at t (index into the neuron's row) */
   uint8_t refr;         /* refractory on [t, next breakpoint) */
   uint8_t spike;        /* the neuron spiked at t */
 } bpoint;
+
+/* The neuron's error just after the error events at t (forward traces). */
+typedef struct errpt {
+  double t, fd, fr;
+} errpt;
+
+/* Quadrature nodes of a piece of length h, with every factor that depends
+ * only on a node's offset in the piece: consecutive pieces of equal length
+ * (the common case on quiet stretches) share one table. */
+typedef struct gl_table {
+  double h;
+  double wq[GL_MAX], du[GL_MAX];
+  double em[GL_MAX], p21[GL_MAX]; /* free propagator over du (v <- em v + p21 I) */
+  double kz[GL_MAX], ky[GL_MAX];  /* wq e^{-du/tau_m}, wq P21(du) */
+  double eLd[GL_MAX], eLr[GL_MAX];/* e^{-(h - du)/tau_c} */
+  /* error adjoint step from node q-1 down to node q (q >= 1): over L =
+   * du[q-1] - du[q], e^{-L/tau_c}, e^{+L/tau_c} and the Q integrals */
+  double sEd[GL_MAX], sEr[GL_MAX], sId[GL_MAX], sIr[GL_MAX], sQdd[GL_MAX], sQdr[GL_MAX], sQrr[GL_MAX];
+  double Em, Es, P21h, Edh, Erh;  /* over the whole piece */
+  const ss_lif_params *pp;
+} gl_table;
 
 struct ss_learn {
   ss_net *net;
@@ -54,6 +74,9 @@ struct ss_learn {
   /* scratch */
   bpoint *bp;
   size_t cap_bp;
+  errpt *ep;
+  size_t cap_ep;
+  gl_table tab;
   uint64_t *err_row;              /* [n_units + 1] error events per output neuron */
   ss_err_rec *err_by;             /* error events grouped by neuron */
   size_t cap_err;
@@ -75,11 +98,12 @@ void ss_learn_params_default(ss_learn_params *p) {
   p->surrogate = SS_SURR_PAPER;
   p->mode = SS_LEARN_ONLINE;
   p->n_gl = 4;
-  p->h_max = 2.0;
+  p->h_max = 4.0;
   p->grade = 1;
   p->grade_c = 0.5;
   p->adapt = 0.5;
   p->cost_tau = 10000.0;
+  p->err_breakpoints = 0;
 }
 
 /* Gauss-Legendre nodes and weights by Newton's method on P_n. */
@@ -201,6 +225,7 @@ void ss_learn_destroy(ss_learn *l) {
   free(l->zhet);
   free(l->Zhet);
   free(l->bp);
+  free(l->ep);
   free(l->err_row);
   free(l->err_by);
   ss_cost_destroy(l->cost);
@@ -385,46 +410,169 @@ static size_t piece_edges(const ss_learn *l, const ss_lif_params *pp, const bpoi
   return m + 1;
 }
 
-/* Sweep neuron n over [t0, t1).  recs: its log records; err events: ev
- * (n_ev, in time order) with coefficients coef (per event's output neuron,
- * via coef_of) applied to the sign.  fd0, fr0: its error traces at t0. */
+/* Sweep neuron n over [t0, t1).  rec: its log records; ev: error events
+ * in time order (outputs: its own; hidden: its output layer's, weighted by
+ * its row Brow of B, events of other neurons ignored); fd0, fr0: its error
+ * traces at t0. */
 typedef struct sweep_in {
   const ss_log_rec *rec;
   size_t n_rec;
   const ss_err_rec *ev;
   size_t n_ev;
-  const double *Brow;     /* hidden: B row of this neuron, indexed by output local id; NULL for outputs */
-  uint32_t out_off;       /* global id of output 0 */
+  const double *Brow;     /* hidden: B row, indexed by output local id; NULL for outputs */
+  uint32_t out_off, out_size;
   double v0, i0;
   uint8_t refr0;
   double fd0, fr0;
 } sweep_in;
 
+static void table_for(ss_learn *l, const ss_lif_params *pp, double h) {
+  gl_table *T = &l->tab;
+  if (T->h == h && T->pp == pp) return;
+  const double td = l->p.tau_decay, tr = l->p.tau_rise;
+  for (int q = 0; q < l->p.n_gl; ++q) {
+    double du = 0.5 * (l->xg[q] + 1.0) * h, wq = 0.5 * h * l->wg[q], I = 1.0, v = 0.0;
+    ss_lif_propagate(pp, du, &v, &I); /* v = P21(du) */
+    T->du[q] = du;
+    T->wq[q] = wq;
+    T->em[q] = exp(-du / pp->tau_mem);
+    T->p21[q] = v;
+    T->kz[q] = wq * T->em[q];
+    T->ky[q] = wq * v;
+    T->eLd[q] = exp(-(h - du) / td);
+    T->eLr[q] = exp(-(h - du) / tr);
+  }
+  for (int q = 1; q < l->p.n_gl; ++q) {
+    double L = T->du[q - 1] - T->du[q];
+    T->sEd[q] = exp(-L / td);
+    T->sEr[q] = exp(-L / tr);
+    T->sId[q] = 1.0 / T->sEd[q];
+    T->sIr[q] = 1.0 / T->sEr[q];
+    T->sQdd[q] = -l->t_dd * expm1(-L / l->t_dd);
+    T->sQdr[q] = -l->t_dr * expm1(-L / l->t_dr);
+    T->sQrr[q] = -l->t_rr * expm1(-L / l->t_rr);
+  }
+  T->Em = exp(-h / pp->tau_mem);
+  T->Es = exp(-h / pp->tau_syn);
+  T->P21h = ss_lif_p21(pp, h);
+  T->Edh = exp(-h / td);
+  T->Erh = exp(-h / tr);
+  T->h = h;
+  T->pp = pp;
+}
+
+/* The backward error adjoint b_c(u) = int_u^t1 e^{-(s-u)/tau_c} e(s) ds,
+ * moved down monotonically through the error events (event-driven.md
+ * §3.4): the closed form over each interval without events uses the
+ * forward traces at the interval's lower end, so error events need not be
+ * breakpoints of the sweep (e~ is C^2 across them). */
+typedef struct err_cursor {
+  const errpt *ep;
+  size_t je;      /* error points with index < je lie below uc */
+  double uc, bd, br;
+  double t0, fd0, fr0;
+  double fdu, fru; /* forward traces at uc (valid after a step that ends there) */
+} err_cursor;
+
+static inline void err_step(const ss_learn *l, err_cursor *c, double L, double fd, double fr) {
+  const double A = l->A, td = l->p.tau_decay, tr = l->p.tau_rise;
+  double ed = exp(-L / td), er = exp(-L / tr);
+  double qdd = -l->t_dd * expm1(-L / l->t_dd), qdr = -l->t_dr * expm1(-L / l->t_dr),
+         qrr = -l->t_rr * expm1(-L / l->t_rr);
+  double nbd = ed * c->bd + A * (fd * qdd - fr * qdr);
+  c->br = er * c->br + A * (fd * qdr - fr * qrr);
+  c->bd = nbd;
+}
+
+static inline void err_move(const ss_learn *l, err_cursor *c, double u) {
+  const double td = l->p.tau_decay, tr = l->p.tau_rise;
+  while (c->je > 0 && c->ep[c->je - 1].t >= u) {
+    const errpt *e = &c->ep[c->je - 1];
+    if (c->uc > e->t) err_step(l, c, c->uc - e->t, e->fd, e->fr);
+    c->uc = e->t;
+    c->je--;
+  }
+  double fd, fr;
+  if (c->je > 0) {
+    const errpt *e = &c->ep[c->je - 1];
+    fd = e->fd * exp(-(u - e->t) / td);
+    fr = e->fr * exp(-(u - e->t) / tr);
+  } else {
+    fd = c->fd0 * exp(-(u - c->t0) / td);
+    fr = c->fr0 * exp(-(u - c->t0) / tr);
+  }
+  if (c->uc > u) err_step(l, c, c->uc - u, fd, fr);
+  c->uc = u;
+  c->fdu = fd;
+  c->fru = fr;
+}
+
+/* The same move from node q-1 to node q of a piece when no error event
+ * lies between them: every factor comes from the table, and the forward
+ * traces are carried back from node q-1 (by at most one piece: bounded). */
+static inline int err_move_node(const ss_learn *l, err_cursor *c, double u, const gl_table *T, int q) {
+  if (c->je > 0 && c->ep[c->je - 1].t >= u) return 0;
+  const double A = l->A;
+  double fd = c->fdu * T->sId[q], fr = c->fru * T->sIr[q];
+  double nbd = T->sEd[q] * c->bd + A * (fd * T->sQdd[q] - fr * T->sQdr[q]);
+  c->br = T->sEr[q] * c->br + A * (fd * T->sQdr[q] - fr * T->sQrr[q]);
+  c->bd = nbd;
+  c->uc = u;
+  c->fdu = fd;
+  c->fru = fr;
+  return 1;
+}
+
 static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double t1) {
   const ss_net *net = l->net;
   const ss_lif_params *pp = &net->pops[net->unit_pop[n]].lif;
-  const double td = l->p.tau_decay, tr = l->p.tau_rise, A = l->A;
-  const double tm = pp->tau_mem, ts = pp->tau_syn;
-  /* ---- forward: breakpoints and the state after each */
-  if (grow_bp(l, in->n_rec + in->n_ev + 2)) return SS_ENOMEM;
+  const double td = l->p.tau_decay, tr = l->p.tau_rise;
+  /* ---- forward: the error points (traces after the events at each time) */
+  if (l->cap_ep < in->n_ev + 1) {
+    errpt *ep = ss_realloc_array(l->ep, in->n_ev + 1, sizeof *ep);
+    if (!ep) return SS_ENOMEM;
+    l->ep = ep;
+    l->cap_ep = in->n_ev + 1;
+  }
+  size_t nep = 0;
+  {
+    double fd = in->fd0, fr = in->fr0, tc = t0;
+    for (size_t k = 0; k < in->n_ev; ++k) {
+      const ss_err_rec *ev = &in->ev[k];
+      double c = ev->sign;
+      if (in->Brow) {
+        if (ev->neuron < in->out_off || ev->neuron >= in->out_off + in->out_size) continue;
+        c *= in->Brow[ev->neuron - in->out_off];
+      }
+      if (ev->t > tc) {
+        fd *= exp(-(ev->t - tc) / td);
+        fr *= exp(-(ev->t - tc) / tr);
+        tc = ev->t;
+      }
+      fd += c;
+      fr += c;
+      if (nep && l->ep[nep - 1].t == ev->t) --nep; /* keep the state after all events at t */
+      l->ep[nep++] = (errpt){ev->t, fd, fr};
+    }
+  }
+  /* ---- forward: breakpoints (log records, error events if asked) and the state after each */
+  if (grow_bp(l, in->n_rec + (l->p.err_breakpoints ? nep : 0) + 2)) return SS_ENOMEM;
   bpoint *bp = l->bp;
-  size_t K = 0, ir = 0, ie = 0;
-  double v = in->v0, I = in->i0, fd = in->fd0, fr = in->fr0, tc = t0;
+  size_t K = 0, ir = 0, ie = 0, ne_bp = l->p.err_breakpoints ? nep : 0;
+  double v = in->v0, I = in->i0, tc = t0;
   uint8_t refr = in->refr0;
   for (;;) {
     double tn;
     if (K == 0) tn = t0;
     else {
-      double a = ir < in->n_rec ? in->rec[ir].t : INFINITY, b = ie < in->n_ev ? in->ev[ie].t : INFINITY;
+      double a = ir < in->n_rec ? in->rec[ir].t : INFINITY, b = ie < ne_bp ? l->ep[ie].t : INFINITY;
       tn = a < b ? a : b;
       if (!(tn < t1)) break;
     }
     double D = tn - tc;
     if (D > 0) {
-      if (refr) I *= exp(-D / ts);
+      if (refr) I *= exp(-D / pp->tau_syn);
       else ss_lif_propagate(pp, D, &v, &I);
-      fd *= exp(-D / td);
-      fr *= exp(-D / tr);
       tc = tn;
     }
     bpoint *b = &bp[K++];
@@ -445,22 +593,16 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
       }
     }
     b->rec_hi = (uint32_t)ir;
-    for (; ie < in->n_ev && in->ev[ie].t == tn; ++ie) {
-      double c = in->ev[ie].sign;
-      if (in->Brow) c *= in->Brow[in->ev[ie].neuron - in->out_off];
-      fd += c;
-      fr += c;
-    }
+    while (ie < ne_bp && l->ep[ie].t <= tn) ++ie;
     b->v = v;
     b->I = I;
-    b->fd = fd;
-    b->fr = fr;
     b->refr = refr;
   }
   /* ---- backward */
-  double bd = 0, br = 0;
+  err_cursor ec = {l->ep, nep, t1, 0, 0, t0, in->fd0, in->fr0, 0, 0};
   double muy[3] = {0, 0, 0}, muz[3] = {0, 0, 0};
   const int ng = l->p.n_gl;
+  const double A = l->A;
   double ed[520];
   for (size_t k = K; k-- > 0;) {
     const bpoint *b = &bp[k];
@@ -468,36 +610,32 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
     int spike_end = k + 1 < K && bp[k + 1].spike;
     if (tb > ta) {
       size_t ne = piece_edges(l, pp, b, tb, spike_end, ed, sizeof ed / sizeof ed[0]);
+      double fd1 = exp(-(t1 - tb) / td), fr1 = exp(-(t1 - tb) / tr); /* e^{-(t1 - pb)/tau_c} */
       for (size_t j = ne - 1; j-- > 0;) {
         double pa = ed[j], pb = ed[j + 1], h = pb - pa;
+        table_for(l, pp, h);
+        const gl_table *T = &l->tab;
+        double va = 0, Ia = 0;
+        if (!b->refr) seg_state(pp, b, pa - ta, &va, &Ia);
         double sz[3] = {0, 0, 0}, sy[3] = {0, 0, 0};
-        for (int q = 0; q < ng; ++q) {
-          double u = pa + 0.5 * (l->xg[q] + 1.0) * h, wq = 0.5 * h * l->wg[q];
-          double D = u - ta, vu, Iu;
-          seg_state(pp, b, D, &vu, &Iu);
-          if (b->refr) vu = 0;
+        for (int q = 0; q < ng; ++q) { /* nodes in decreasing time */
+          double u = pa + T->du[q];
+          double vu = b->refr ? 0.0 : T->em[q] * va + T->p21[q] * Ia;
           double sp = surrogate(l, pp, vu);
-          double Lb = pb - u;
-          double fdu = b->fd * exp(-D / td), fru = b->fr * exp(-D / tr);
-          double bdu = exp(-Lb / td) * bd + A * (fdu * Q(Lb, l->t_dd) - fru * Q(Lb, l->t_dr));
-          double bru = exp(-Lb / tr) * br + A * (fdu * Q(Lb, l->t_dr) - fru * Q(Lb, l->t_rr));
-          double M[3] = {sp * A * (bdu - bru), sp * exp(-(t1 - u) / td), sp * exp(-(t1 - u) / tr)};
-          double du = u - pa, kz = wq * exp(-du / tm), ky = wq * ss_lif_p21(pp, du);
+          if (!(q > 0 && err_move_node(l, &ec, u, T, q))) err_move(l, &ec, u);
+          double M[3] = {sp * A * (ec.bd - ec.br), sp * fd1 * T->eLd[q], sp * fr1 * T->eLr[q]};
           for (int c = 0; c < 3; ++c) {
-            sz[c] += M[c] * kz;
-            sy[c] += M[c] * ky;
+            sz[c] += M[c] * T->kz[q];
+            sy[c] += M[c] * T->ky[q];
           }
         }
-        double em = exp(-h / tm), es = exp(-h / ts), p21 = ss_lif_p21(pp, h);
         for (int c = 0; c < 3; ++c) {
-          double nz = em * muz[c] + sz[c];
-          muy[c] = es * muy[c] + p21 * muz[c] + sy[c];
+          double nz = T->Em * muz[c] + sz[c];
+          muy[c] = T->Es * muy[c] + T->P21h * muz[c] + sy[c];
           muz[c] = nz;
         }
-        double Da = pa - ta, fda = b->fd * exp(-Da / td), fra = b->fr * exp(-Da / tr);
-        double nbd = exp(-h / td) * bd + A * (fda * Q(h, l->t_dd) - fra * Q(h, l->t_dr));
-        br = exp(-h / tr) * br + A * (fda * Q(h, l->t_dr) - fra * Q(h, l->t_rr));
-        bd = nbd;
+        fd1 *= T->Edh;
+        fr1 *= T->Erh;
         l->st.pieces++;
         l->st.nodes += (uint64_t)ng;
       }
@@ -512,13 +650,14 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
       l->st.arrivals++;
     }
   }
+  err_move(l, &ec, t0);
   double *m0 = &l->mu0[(size_t)n * 8];
   for (int c = 0; c < 3; ++c) {
     m0[2 * c] = muy[c];
     m0[2 * c + 1] = muz[c];
   }
-  m0[6] = bd;
-  m0[7] = br;
+  m0[6] = ec.bd;
+  m0[7] = ec.br;
   return SS_OK;
 }
 
@@ -570,6 +709,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
         const ss_pop *op = &net->pops[hl->out_pop];
         in.Brow = hl->B + (size_t)i * op->size;
         in.out_off = op->offset;
+        in.out_size = op->size;
         /* all error events of the output layer, in time order */
         in.ev = L->err; /* filtered below by neuron range */
         in.n_ev = L->n_err;
@@ -583,6 +723,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
       } else {
         in.Brow = NULL;
         in.out_off = 0;
+        in.out_size = 0;
         in.ev = l->err_by + l->err_row[n];
         in.n_ev = l->err_row[n + 1] - l->err_row[n];
         in.fd0 = l->fd0[n];

@@ -40,7 +40,10 @@ static void gcase_load(gcase *c, const char *cs, int run) {
   lp.h_max = gradient_num(cs, high ? "h_max_high_ms" : "h_max_default_ms");
   lp.grade = (int)gradient_num(cs, high ? "grade_high" : "grade_default");
   lp.grade_c = gradient_num(cs, "grade_c");
-  if (run != RUN_DEFAULT) lp.adapt = 0; /* the oracle's piece layout */
+  if (run != RUN_DEFAULT) { /* the oracle's piece layout */
+    lp.adapt = 0;
+    lp.err_breakpoints = 1;
+  }
   else { ss_learn_params d; ss_learn_params_default(&d); lp.n_gl = d.n_gl; lp.h_max = d.h_max; lp.grade = d.grade; lp.grade_c = d.grade_c; }
   c->l = gradient_case_learner(&c->g, &lp, c->e);
   ck_assert_int_eq(gradient_param(cs, "rule", v, sizeof v), 0);

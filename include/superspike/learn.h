@@ -52,10 +52,14 @@ typedef struct ss_learn_params {
   ss_surrogate surrogate;
   ss_learn_mode mode;
   int n_gl;                   /* Gauss-Legendre nodes per piece, 1..16, default 4 */
-  double h_max;               /* longest piece (ms), default 2 */
+  double h_max;               /* longest piece (ms), default 4 */
   int grade;                  /* grade pieces toward the neuron's spikes (default 1) */
   double grade_c;             /* shortest graded piece = grade_c / (beta v'), default 0.5 */
   double cost_tau;            /* moving average of the cost (ms), default 10 s */
+  int err_breakpoints;        /* 1: error events also split the pieces (the oracle's
+                                 layout); 0 (default): the error adjoint is evaluated
+                                 at the nodes, so a hidden neuron's sweep does not stop
+                                 at every output error event */
   double adapt;               /* > 0 (default 0.5): pieces no longer than adapt x the
                                  time to the nearest complex pole of sigma'(U(t)),
                                  estimated from v, v', v'' at each piece start (this
