@@ -38,6 +38,13 @@ typedef struct errpt {
   double t, fd, fr;
 } errpt;
 
+/* Factors over the gap between two consecutive error times of an output
+ * layer: the same for every hidden neuron fed back from it, so computed
+ * once per window instead of once per hidden neuron. */
+typedef struct errgap {
+  double ed, er, qdd, qdr, qrr; /* e^{-L/tau_c}, Q_cc'(L) */
+} errgap;
+
 /* Quadrature nodes of a piece of length h, with every factor that depends
  * only on a node's offset in the piece: consecutive pieces of equal length
  * (the common case on quiet stretches) share one table. */
@@ -76,6 +83,8 @@ struct ss_learn {
   size_t cap_bp;
   errpt *ep;
   size_t cap_ep;
+  errgap *gap;                    /* gaps of the current hidden layer's error times */
+  size_t cap_gap;
   gl_table tab;
   uint64_t *err_row;              /* [n_units + 1] error events per output neuron */
   ss_err_rec *err_by;             /* error events grouped by neuron */
@@ -226,6 +235,7 @@ void ss_learn_destroy(ss_learn *l) {
   free(l->Zhet);
   free(l->bp);
   free(l->ep);
+  free(l->gap);
   free(l->err_row);
   free(l->err_by);
   ss_cost_destroy(l->cost);
@@ -421,6 +431,7 @@ typedef struct sweep_in {
   size_t n_ev;
   const double *Brow;     /* hidden: B row, indexed by output local id; NULL for outputs */
   uint32_t out_off, out_size;
+  const errgap *gap;      /* hidden: the output layer's gap factors, or NULL */
   double v0, i0;
   uint8_t refr0;
   double fd0, fr0;
@@ -468,10 +479,12 @@ static void table_for(ss_learn *l, const ss_lif_params *pp, double h) {
  * breakpoints of the sweep (e~ is C^2 across them). */
 typedef struct err_cursor {
   const errpt *ep;
+  size_t nep;
   size_t je;      /* error points with index < je lie below uc */
   double uc, bd, br;
   double t0, fd0, fr0;
   double fdu, fru; /* forward traces at uc (valid after a step that ends there) */
+  const errgap *gap; /* gap[j] spans ep[j].t .. ep[j+1].t, or NULL */
 } err_cursor;
 
 static inline void err_step(const ss_learn *l, err_cursor *c, double L, double fd, double fr) {
@@ -488,7 +501,15 @@ static inline void err_move(const ss_learn *l, err_cursor *c, double u) {
   const double td = l->p.tau_decay, tr = l->p.tau_rise;
   while (c->je > 0 && c->ep[c->je - 1].t >= u) {
     const errpt *e = &c->ep[c->je - 1];
-    if (c->uc > e->t) err_step(l, c, c->uc - e->t, e->fd, e->fr);
+    if (c->gap && c->je < c->nep && c->ep[c->je].t == c->uc && c->uc > e->t) { /* a whole gap: shared factors */
+      const errgap *g = &c->gap[c->je - 1];
+      const double A = l->A;
+      double nbd = g->ed * c->bd + A * (e->fd * g->qdd - e->fr * g->qdr);
+      c->br = g->er * c->br + A * (e->fd * g->qdr - e->fr * g->qrr);
+      c->bd = nbd;
+    } else if (c->uc > e->t) {
+      err_step(l, c, c->uc - e->t, e->fd, e->fr);
+    }
     c->uc = e->t;
     c->je--;
   }
@@ -545,8 +566,13 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
         c *= in->Brow[ev->neuron - in->out_off];
       }
       if (ev->t > tc) {
-        fd *= exp(-(ev->t - tc) / td);
-        fr *= exp(-(ev->t - tc) / tr);
+        if (in->gap && nep > 0) { /* from the previous error time: shared factors */
+          fd *= in->gap[nep - 1].ed;
+          fr *= in->gap[nep - 1].er;
+        } else {
+          fd *= exp(-(ev->t - tc) / td);
+          fr *= exp(-(ev->t - tc) / tr);
+        }
         tc = ev->t;
       }
       fd += c;
@@ -599,7 +625,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
     b->refr = refr;
   }
   /* ---- backward */
-  err_cursor ec = {l->ep, nep, t1, 0, 0, t0, in->fd0, in->fr0, 0, 0};
+  err_cursor ec = {l->ep, nep, nep, t1, 0, 0, t0, in->fd0, in->fr0, 0, 0, in->gap};
   double muy[3] = {0, 0, 0}, muz[3] = {0, 0, 0};
   const int ng = l->p.n_gl;
   const double A = l->A;
@@ -696,6 +722,31 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
     if (!l->role[pop]) continue;
     const ss_pop *pp = &net->pops[pop];
     const ss_fb_layer *hl = ss_fb_find(&l->fb, pop);
+    if (hl) { /* the gaps between the distinct error times of its output layer */
+      const ss_pop *op = &net->pops[hl->out_pop];
+      if (l->cap_gap < L->n_err + 1) {
+        errgap *g = ss_realloc_array(l->gap, L->n_err + 1, sizeof *g);
+        if (!g) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+        l->gap = g;
+        l->cap_gap = L->n_err + 1;
+      }
+      double prev = NAN;
+      size_t ng = 0;
+      for (size_t k = 0; k < L->n_err; ++k) {
+        const ss_err_rec *ev = &L->err[k];
+        if (ev->neuron < op->offset || ev->neuron >= op->offset + op->size || ev->t == prev) continue;
+        if (ng++ > 0) {
+          double Lg = ev->t - prev;
+          errgap *g = &l->gap[ng - 2];
+          g->ed = exp(-Lg / l->p.tau_decay);
+          g->er = exp(-Lg / l->p.tau_rise);
+          g->qdd = -l->t_dd * expm1(-Lg / l->t_dd);
+          g->qdr = -l->t_dr * expm1(-Lg / l->t_dr);
+          g->qrr = -l->t_rr * expm1(-Lg / l->t_rr);
+        }
+        prev = ev->t;
+      }
+    }
     for (uint32_t i = 0; i < pp->size; ++i) {
       uint32_t n = pp->offset + i;
       if (!l->sweep[n]) continue;
@@ -713,6 +764,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
         /* all error events of the output layer, in time order */
         in.ev = L->err; /* filtered below by neuron range */
         in.n_ev = L->n_err;
+        in.gap = l->gap;
         double fd = 0, fr = 0;
         for (uint32_t o = 0; o < op->size; ++o) {
           fd += in.Brow[o] * l->fd0[op->offset + o];
@@ -724,6 +776,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
         in.Brow = NULL;
         in.out_off = 0;
         in.out_size = 0;
+        in.gap = NULL;
         in.ev = l->err_by + l->err_row[n];
         in.n_ev = l->err_row[n + 1] - l->err_row[n];
         in.fd0 = l->fd0[n];
