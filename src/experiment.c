@@ -602,6 +602,7 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   L->lp.n_gl = (int)q;
   if ((rc = get_pos(x, sec, "h_max", SS_UNIT_TIME, 0, L->lp.h_max, &L->lp.h_max, 0, err))) return rc;
   if ((rc = get_pos(x, sec, "adapt", SS_UNIT_NONE, 0, L->lp.adapt, &L->lp.adapt, 1, err))) return rc;
+  if ((rc = ss_config_get_bool(c, sec, "err_breakpoints", 0, 0, &L->lp.err_breakpoints, err))) return rc;
   if ((rc = get_pos(x, sec, "cost_tau", SS_UNIT_TIME, 0, 10000.0, &L->cost_tau, 0, err))) return rc;
   L->lp.cost_tau = L->cost_tau;
   if ((rc = get_pos(x, sec, "het_tau", SS_UNIT_TIME, 0, 100.0, &L->het_tau, 0, err))) return rc;
