@@ -245,7 +245,7 @@ static result run_event(const spec *s, double dur_ms) {
   memset(&r, 0, sizeof r);
   ss_error err = {0};
   bench_net b;
-  build(s, SS_NET_IN_FULL, &b);
+  build(s, SS_NET_IN_SLOTS, &b); /* what ss_trainer builds for learning */
   ss_net *net = b.net;
   ss_engine *e = ss_engine_create(net, b.sources, NULL, &err);
   if (!e || ss_engine_set_targets(e, P_OUT, &b.tgt, &err)) die(&err);
@@ -398,7 +398,7 @@ typedef struct quad_result {
 static double *quad_run(const spec *s, const ss_learn_params *lp, int nwin, double *sweep_ms, double *nodes_nms) {
   ss_error err = {0};
   bench_net b;
-  build(s, SS_NET_IN_FULL, &b);
+  build(s, SS_NET_IN_SLOTS, &b); /* what ss_trainer builds for learning */
   ss_net *net = b.net;
   ss_engine *e = ss_engine_create(net, b.sources, NULL, &err);
   if (!e || ss_engine_set_targets(e, P_OUT, &b.tgt, &err)) die(&err);

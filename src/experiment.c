@@ -786,8 +786,8 @@ ss_experiment *ss_experiment_load(const char *path, const char *const *sets, int
     rc = ss_error_set(err, SS_EPARSE, "%s: no [population] or [source] section", path);
     goto fail;
   }
-  /* simulation needs no incoming order; learning needs all of it */
-  x->net->incoming = x->learn ? SS_NET_IN_FULL : SS_NET_IN_NONE;
+  /* simulation needs no incoming order; learning needs the incoming slots */
+  x->net->incoming = x->learn ? SS_NET_IN_SLOTS : SS_NET_IN_NONE;
   x->weights_out = calloc(ns + 1, sizeof *x->weights_out);
   if (!x->weights_out) goto fail_msg;
   for (size_t s = 0; s < ns; ++s) {

@@ -73,7 +73,8 @@ void ss_learn_params_default(ss_learn_params *p);
 
 typedef struct ss_learn ss_learn;
 
-/* A learner over a built network (built with SS_NET_IN_FULL).  Not owned. */
+/* A learner over a built network that kept its incoming slots (any
+ * `incoming` but SS_NET_IN_NONE).  Not owned. */
 ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err);
 void ss_learn_destroy(ss_learn *l);
 

@@ -11,7 +11,7 @@
  *   incoming (post-major) order: per postsynaptic neuron a contiguous row of
  *     slots (sorted by projection, then pre), which the learning sweep reads
  *     and writes contiguously; out_slot maps outgoing to incoming order and
- *     in_pre[slot] (built on request, for learning) gives the presynaptic id.
+ *     in_pre[slot] (built on request) gives the presynaptic id.
  * Memory per synapse: 12 bytes to simulate (post, weight), 16 with the
  * incoming slot (the default), 20 with in_pre.  At most 2^32 - 1 synapses.
  * Units: ms, mV. */
@@ -33,9 +33,9 @@ extern "C" {
 
 /* What ss_net_build keeps of the incoming (post-major) order. */
 enum {
-  SS_NET_IN_SLOTS = 0, /* out_slot and in_ptr: what the window log needs */
+  SS_NET_IN_SLOTS = 0, /* out_slot and in_ptr: what the window log and learning need */
   SS_NET_IN_NONE = 1,  /* nothing: simulation only, 4 bytes per synapse less */
-  SS_NET_IN_FULL = 2   /* also in_pre: what the learning sweep needs */
+  SS_NET_IN_FULL = 2   /* also in_pre, for code that reads incoming rows by presynaptic id */
 };
 
 typedef enum ss_pop_kind { SS_POP_LIF = 0, SS_POP_SOURCE = 1 } ss_pop_kind;
