@@ -18,6 +18,7 @@
 #include "feedback.h"
 #include "internal.h"
 #include "superspike/clock_learn.h"
+#include "superspike/cost.h"
 
 typedef struct u32vec {
   uint32_t *a;
@@ -172,12 +173,7 @@ ss_clock_learn *ss_clock_learn_create(ss_net *net, ss_source **sources, ss_recor
   c->dt = dt;
   c->need_fb = 1;
   double td = lp->tau_decay, tr = lp->tau_rise;
-  if (lp->alpha_peak) {
-    double tpk = log(td / tr) / (1.0 / tr - 1.0 / td);
-    c->A = 1.0 / (exp(-tpk / td) - exp(-tpk / tr));
-  } else {
-    c->A = 1.0 / (td - tr);
-  }
+  c->A = ss_alpha_norm(tr, td, lp->alpha_peak);
   size_t nu = net->n_units, S = net->n_syn, ng = net->n_groups, np = net->n_pops;
   c->role = ss_calloc(np, 1);
   c->pop_spikes = ss_calloc(np, sizeof *c->pop_spikes);

@@ -19,6 +19,12 @@ struct ss_cost {
   size_t cap;
 };
 
+double ss_alpha_norm(double tau_rise, double tau_decay, int peak) {
+  if (!peak) return 1.0 / (tau_decay - tau_rise);
+  double tpk = log(tau_decay / tau_rise) / (1.0 / tau_rise - 1.0 / tau_decay); /* time of the peak */
+  return 1.0 / (exp(-tpk / tau_decay) - exp(-tpk / tau_rise));
+}
+
 ss_cost *ss_cost_create(uint32_t n_units, double tau_rise, double tau_decay, int alpha_peak, double tau,
                         ss_error *err) {
   if (!(tau_rise > 0) || !(tau_decay > 0) || !(tau > 0) || fabs(tau_rise - tau_decay) < 1e-2 * tau_decay) {
@@ -31,12 +37,7 @@ ss_cost *ss_cost_create(uint32_t n_units, double tau_rise, double tau_decay, int
   c->td = tau_decay;
   c->tr = tau_rise;
   c->tau = tau;
-  if (alpha_peak) {
-    double tpk = log(tau_decay / tau_rise) / (1.0 / tau_rise - 1.0 / tau_decay);
-    c->A = 1.0 / (exp(-tpk / tau_decay) - exp(-tpk / tau_rise));
-  } else {
-    c->A = 1.0 / (tau_decay - tau_rise);
-  }
+  c->A = ss_alpha_norm(tau_rise, tau_decay, alpha_peak);
   c->is_out = calloc(n_units ? n_units : 1, 1);
   c->fd = calloc(n_units ? n_units : 1, sizeof(double));
   c->fr = calloc(n_units ? n_units : 1, sizeof(double));

@@ -175,12 +175,7 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
   l->net = net;
   l->p = *p;
   double td = p->tau_decay, tr = p->tau_rise;
-  if (p->alpha_peak) {
-    double tpk = log(td / tr) / (1.0 / tr - 1.0 / td);
-    l->A = 1.0 / (exp(-tpk / td) - exp(-tpk / tr));
-  } else {
-    l->A = 1.0 / (td - tr);
-  }
+  l->A = ss_alpha_norm(tr, td, p->alpha_peak);
   l->t_dd = td / 2.0;
   l->t_dr = 1.0 / (1.0 / td + 1.0 / tr);
   l->t_rr = tr / 2.0;

@@ -22,6 +22,11 @@ extern "C" {
 
 typedef struct ss_cost ss_cost;
 
+/* The factor A of the error and eligibility kernel alpha(t) = A (e^{-t /
+ * tau_decay} - e^{-t / tau_rise}): unit area (peak = 0, the paper) or unit
+ * peak.  Times in ms, tau_rise != tau_decay. */
+double ss_alpha_norm(double tau_rise, double tau_decay, int peak);
+
 /* A tracker for units 0..n_units-1 (global ids), alpha rise/decay (ms),
  * unit area (alpha_peak = 0) or unit peak, moving average tau (ms). */
 ss_cost *ss_cost_create(uint32_t n_units, double tau_rise, double tau_decay, int alpha_peak, double tau,
