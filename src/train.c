@@ -42,6 +42,7 @@ struct ss_trainer {
   double loop;
   ss_afile dump;       /* --dump-gradients */
   int dumping;
+  int stepped;         /* ss_trainer_step has run (a resumed trainer starts at 0) */
 };
 
 static char *path_in(const char *dir, const char *name) {
@@ -315,6 +316,7 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
   if (row) *row = r;
   tr->t = t1;
   tr->window++;
+  tr->stepped = 1;
   if (L->checkpoint_every && tr->window % L->checkpoint_every == 0 && tr->window < tr->n_windows) {
     char *path = path_in(tr->x->out_dir, "checkpoint.ssck");
     if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
@@ -352,7 +354,7 @@ static int write_curve(const ss_trainer *tr, ss_error *err) {
 }
 
 int ss_trainer_dump_gradients(ss_trainer *tr, const char *path, ss_error *err) {
-  if (tr->window || tr->dumping) return ss_error_set(err, SS_ESTATE, "gradient dump: only before the first window");
+  if (tr->stepped || tr->dumping) return ss_error_set(err, SS_ESTATE, "gradient dump: only before the first step");
   int rc = ss_afile_open(&tr->dump, path, err);
   if (rc) return rc;
   tr->dumping = 1;

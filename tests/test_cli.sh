@@ -233,6 +233,10 @@ cp "$tr/in_out.edges" "$T/edges.before"
 check "train --resume from the final checkpoint" "$SS_BIN" train "$SS_EXAMPLES/five_spikes.ini" --out "$tr" -q \
   --no-plot --set run.duration=5s --set learning.checkpoint_every=4 --resume "$tr/checkpoint.ssck"
 check "resumed run ends with the same weights" cmp -s "$T/edges.before" "$tr/in_out.edges"
+check "train --resume with --dump-gradients" "$SS_BIN" train "$SS_EXAMPLES/five_spikes.ini" --out "$T/trd" -q \
+  --no-plot --set run.duration=5s --set learning.checkpoint_every=4 --resume "$tr/checkpoint.ssck" \
+  --dump-gradients "$T/trd/grad.txt"
+check "the gradient dump exists" test -f "$T/trd/grad.txt"
 printf 'garbage' >"$T/bad.ssck"
 if "$SS_BIN" train "$SS_EXAMPLES/five_spikes.ini" --out "$T/train2" -q --no-plot --set run.duration=5s \
   --resume "$T/bad.ssck" 2>"$T/e"; then

@@ -44,7 +44,8 @@ const ss_learn *ss_trainer_learner(const ss_trainer *tr);
 
 /* Write every window's raw gradient G of every plastic synapse to `path`
  * (lines `window projection pre post G`, local ids, %.17g; committed
- * atomically by ss_trainer_finish).  Call before the first step. */
+ * atomically by ss_trainer_finish).  Call before the first step (after
+ * ss_trainer_resume if resuming: the dump then starts at the resumed window). */
 int ss_trainer_dump_gradients(ss_trainer *tr, const char *path, ss_error *err);
 
 /* Save all learning state (weights, optimizer state, learner traces, engine
