@@ -30,6 +30,8 @@
 #include "superspike/rng.h"
 #include "superspike/source.h"
 #include "superspike/spikefile.h"
+#include "superspike/task.h"
+#include "superspike/curves.h"
 #include "superspike/train.h"
 
 #endif

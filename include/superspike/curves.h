@@ -1,0 +1,4 @@
+/* curves.h - (being written) */
+#ifndef SUPERSPIKE_CURVES_H
+#define SUPERSPIKE_CURVES_H
+#endif

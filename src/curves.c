@@ -1,0 +1,3 @@
+/* curves.c - (being written) */
+#include "superspike/curves.h"
+typedef int ss_curves_placeholder_;

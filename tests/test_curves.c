@@ -1,0 +1,14 @@
+/* test_curves.c - (being written) */
+#include "superspike/curves.h"
+#include "testutil.h"
+
+START_TEST(test_placeholder) { ck_assert_int_eq(1, 1); }
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("curves");
+  TCase *tc = tcase_create("core");
+  tcase_add_test(tc, test_placeholder);
+  suite_add_tcase(s, tc);
+  return ss_test_run(s);
+}
