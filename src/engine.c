@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "superspike/engine.h"
+#include "superspike/classify.h"
 
 #define SS_FIFO_MAX 16 /* most distinct delays served by FIFOs */
 #define SS_PREFETCH 8 /* arrivals fetched ahead; measured: 4-16 all similar */
@@ -58,6 +59,9 @@ struct ss_engine {
   /* outputs: per population its target cursor (or NULL) and a flag */
   ss_source **targets;   /* [n_pops] */
   uint8_t *is_output;    /* [n_pops] */
+  ss_classify **classify;/* [n_pops] classification outputs, or NULL */
+  ss_err_rec *cls_ev, *err_tmp; /* classification +1 events; merge scratch */
+  size_t n_cls_ev, cap_cls_ev, cap_err_tmp;
   uint32_t *tgt_pops;    /* populations with a target cursor */
   uint32_t n_tgt;
   /* per delay group PSP traces of the arrival train (learning) */
@@ -209,8 +213,9 @@ ss_engine *ss_engine_create(ss_net *net, ss_source **sources, ss_record *rec, ss
   e->pop_spikes = calloc(net->n_pops ? net->n_pops : 1, sizeof *e->pop_spikes);
   e->targets = calloc(net->n_pops ? net->n_pops : 1, sizeof *e->targets);
   e->is_output = calloc(net->n_pops ? net->n_pops : 1, 1);
+  e->classify = calloc(net->n_pops ? net->n_pops : 1, sizeof *e->classify);
   e->tgt_pops = ss_malloc_array(net->n_pops ? net->n_pops : 1, sizeof *e->tgt_pops);
-  if (!e->pop_spikes || !e->targets || !e->is_output || !e->tgt_pops) goto oom;
+  if (!e->pop_spikes || !e->targets || !e->is_output || !e->tgt_pops || !e->classify) goto oom;
   e->nh = ss_nheap_create(nu);
   e->ah = ss_aheap_create(1024);
   if (!e->ns || !e->prm || !e->src_pops || !e->nh || !e->ah) goto oom;
@@ -254,6 +259,9 @@ void ss_engine_destroy(ss_engine *e) {
   free(e->pop_spikes);
   free(e->targets);
   free(e->is_output);
+  free(e->classify);
+  free(e->cls_ev);
+  free(e->err_tmp);
   free(e->tgt_pops);
   free(e->psp_y);
   free(e->psp_z);
@@ -363,7 +371,10 @@ static int on_spike(ss_engine *e, uint32_t n, double t) {
   e->pop_spikes[s->pop]++;
   if (e->rec && ss_record_spike(e->rec, n, t)) return SS_ENOMEM;
   if (e->log_on && log_append(e, t, n, SS_LOG_SPIKE)) return SS_ENOMEM;
-  if (e->log_on && e->is_output[s->pop] && err_append(e, t, n, -1)) return SS_ENOMEM;
+  if (e->is_output[s->pop]) {
+    int sign = e->classify[s->pop] ? ss_classify_spike(e->classify[s->pop], t, n) : -1;
+    if (e->log_on && sign && err_append(e, t, n, sign)) return SS_ENOMEM;
+  }
   if (p->t_ref > 0) {
     s->refr = 1;
     schedule(e, n, s, t + p->t_ref, SS_EV_REF_END);
@@ -579,11 +590,62 @@ int ss_engine_log_enable(ss_engine *e, ss_error *err) {
   return SS_OK;
 }
 
+/* Classification outputs: judge the stimuli whose windows ended in the
+ * window being closed and merge their +1 events into the error log (both
+ * lists are in time order; at equal times the spike's event comes first). */
+static int merge_classified(ss_engine *e) {
+  ss_window_log *L = &e->log;
+  e->n_cls_ev = 0;
+  for (uint32_t p = 0; p < e->net->n_pops; ++p)
+    if (e->classify[p] && ss_classify_flush(e->classify[p], e->t, &e->cls_ev, &e->n_cls_ev, &e->cap_cls_ev) < 0)
+      return SS_ENOMEM;
+  if (!e->n_cls_ev) return SS_OK;
+  size_t n = L->n_err + e->n_cls_ev;
+  if (e->cap_err_tmp < n) {
+    ss_err_rec *r = ss_realloc_array(e->err_tmp, n, sizeof *r);
+    if (!r) return SS_ENOMEM;
+    e->err_tmp = r;
+    e->cap_err_tmp = n;
+  }
+  /* several classification populations: their events interleave */
+  for (size_t k = 1; k < e->n_cls_ev; ++k)
+    for (size_t j = k; j > 0 && e->cls_ev[j - 1].t > e->cls_ev[j].t; --j) {
+      ss_err_rec x = e->cls_ev[j];
+      e->cls_ev[j] = e->cls_ev[j - 1];
+      e->cls_ev[j - 1] = x;
+    }
+  size_t a = 0, b = 0, m = 0;
+  while (a < L->n_err || b < e->n_cls_ev)
+    e->err_tmp[m++] = b == e->n_cls_ev || (a < L->n_err && L->err[a].t <= e->cls_ev[b].t) ? L->err[a++]
+                                                                                          : e->cls_ev[b++];
+  ss_err_rec *r = L->err;
+  L->err = e->err_tmp;
+  e->err_tmp = r;
+  size_t c = L->cap_err;
+  L->cap_err = e->cap_err_tmp;
+  e->cap_err_tmp = c;
+  L->n_err = n;
+  return SS_OK;
+}
+
+int ss_engine_set_classifier(ss_engine *e, uint32_t pop, ss_classify *c, ss_error *err) {
+  const ss_net *net = e->net;
+  if (pop >= net->n_pops || net->pops[pop].kind != SS_POP_LIF)
+    return ss_error_set(err, SS_EINVAL, "engine: outputs must be a neuron population");
+  if (e->targets[pop])
+    return ss_error_set(err, SS_EINVAL, "engine: '%s' has target trains: an output learns from targets or by classification, not both",
+                        net->pops[pop].name);
+  e->is_output[pop] = 1;
+  e->classify[pop] = c;
+  return SS_OK;
+}
+
 const ss_window_log *ss_engine_log_close(ss_engine *e) {
   ss_window_log *L = &e->log;
   uint32_t nu = e->net->n_units;
   if (!e->log_on) return NULL;
   e->log_on = 0;
+  if (merge_classified(e)) return NULL;
   /* stable counting sort by neuron into the scratch buffer, then swap */
   if (e->log_tmp_cap < L->cap) {
     ss_log_rec *r = ss_realloc_array(e->log_tmp, L->cap, sizeof *r);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define SS_TMP_NO_STIMULI 1 /* until task.c lands */
 #include "internal.h"
 #include "superspike/experiment.h"
 
@@ -550,6 +551,9 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   L->plastic = calloc(ns + 1, 1);
   L->r0 = calloc(ns + 1, sizeof *L->r0);
   L->rho = calloc(ns + 1, sizeof *L->rho);
+  L->stimuli = calloc(ns + 1, sizeof *L->stimuli);
+  L->opportunity = calloc(ns + 1, sizeof *L->opportunity);
+  if (!L->stimuli || !L->opportunity) return ss_error_set(err, SS_ENOMEM, "out of memory");
   if (!L->role || !L->fb || !L->fb_from || !L->fb_proj || !L->fb_seed || !L->targets || !L->plastic || !L->r0 ||
       !L->rho)
     return ss_error_set(err, SS_ENOMEM, "out of memory");
@@ -630,12 +634,41 @@ static int load_role(ss_experiment *x, size_t sec, const char *name, ss_error *e
     const char *file, *times;
     double period;
     int sort;
+    const char *stim;
     if ((rc = ss_config_get_string(x->cfg, sec, "target_file", 0, NULL, &file, err))) return rc;
     if ((rc = ss_config_get_string(x->cfg, sec, "target_times", 0, NULL, &times, err))) return rc;
+    if ((rc = ss_config_get_string(x->cfg, sec, "stimuli", 0, NULL, &stim, err))) return rc;
     if ((rc = get_pos(x, sec, "target_period", SS_UNIT_TIME, 0, L->loop, &period, 1, err))) return rc;
     if ((rc = ss_config_get_bool(x->cfg, sec, "target_sort", 0, 0, &sort, err))) return rc;
-    if (!file == !times)
-      return key_error(x, sec, "role", SS_EINVAL, err, "an output needs exactly one of 'target_file' and 'target_times'");
+    if ((!file) + (!times) + (!stim) != 2)
+      return key_error(x, sec, "role", SS_EINVAL, err,
+                       "an output needs exactly one of 'target_file', 'target_times' and 'stimuli'");
+    if (stim) { /* classification: one output neuron per class (classify.h) */
+      if ((rc = get_pos(x, sec, "opportunity", SS_UNIT_TIME, 0, 25.0, &L->opportunity[pop], 0, err))) return rc;
+      if (pp->size > 256)
+        return key_error(x, sec, "stimuli", SS_EINVAL, err, "classification allows at most 256 classes (output neurons)");
+      ss_stimuli *st = calloc(1, sizeof *st);
+      char *path = join_path(ss_config_dir(x->cfg), stim);
+      if (!st || !path) {
+        free(st);
+        free(path);
+        return ss_error_set(err, SS_ENOMEM, "out of memory");
+      }
+      L->stimuli[pop] = st;
+#ifdef SS_TMP_NO_STIMULI
+      rc = ss_error_set(err, SS_EINVAL, "stimuli: not built");
+#else
+      ss_stimuli_init(st);
+      rc = ss_stimuli_read(path, pp->size, st, err);
+#endif
+      free(path);
+      if (rc) {
+        char where[WHERE_MAX];
+        ss_config_where(x->cfg, sec, "stimuli", where, sizeof where);
+        return ss_error_prefix(err, "%.400s: ", where);
+      }
+      return SS_OK;
+    }
     ss_spikes sp;
     ss_spikes_init(&sp);
     if (file) {
@@ -704,6 +737,16 @@ static void learning_free(ss_learning_spec *L, uint32_t n_pops) {
         ss_source_clear(L->targets[p]);
         free(L->targets[p]);
       }
+  if (L->stimuli)
+    for (uint32_t p = 0; p < n_pops; ++p)
+      if (L->stimuli[p]) {
+#ifndef SS_TMP_NO_STIMULI
+        ss_stimuli_clear(L->stimuli[p]);
+#endif
+        free(L->stimuli[p]);
+      }
+  free(L->stimuli);
+  free(L->opportunity);
   free((void *)L->op.sched_factor);
   free(L->sched_t);
   free(L->role);

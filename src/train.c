@@ -11,9 +11,12 @@
 
 #include "internal.h"
 #include "superspike/atomicfile.h"
+#include "superspike/classify.h"
 #include "superspike/clock_learn.h"
 #include "superspike/cost.h"
 #include "superspike/train.h"
+
+#define ROW_DOUBLES (sizeof(ss_train_row) / sizeof(double))
 
 typedef struct plastic_proj {
   uint32_t proj;
@@ -31,6 +34,8 @@ struct ss_trainer {
   ss_learn *l;
   ss_clock_learn *cl;  /* clock-driven: the reference learner */
   ss_cost *cost;       /* clock-driven: the outputs' cost */
+  ss_classify **cls;   /* [n_pops] classification outputs, or NULL */
+  int n_cls;
   plastic_proj *pp;
   uint32_t n_pp;
   uint64_t n_windows, window;
@@ -44,6 +49,8 @@ struct ss_trainer {
   int dumping;
   int stepped;         /* ss_trainer_step has run (a resumed trainer starts at 0) */
 };
+
+static double accuracy(const ss_trainer *tr);
 
 static char *path_in(const char *dir, const char *name) {
   size_t n = strlen(dir) + strlen(name) + 2;
@@ -68,6 +75,9 @@ void ss_trainer_destroy(ss_trainer *tr) {
   free(tr->spk_prev);
   free(tr->rows);
   if (tr->dumping) ss_afile_abort(&tr->dump);
+  if (tr->cls && tr->x)
+    for (uint32_t p = 0; p < tr->x->net->n_pops; ++p) ss_classify_destroy(tr->cls[p]);
+  free(tr->cls);
   ss_learn_destroy(tr->l);
   ss_engine_destroy(tr->e);
   ss_clock_learn_destroy(tr->cl);
@@ -176,8 +186,24 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
     tr->l = ss_learn_create(net, &L->lp, err);
     if (!tr->l) goto fail;
   }
+  tr->cls = calloc(net->n_pops ? net->n_pops : 1, sizeof *tr->cls);
+  if (!tr->cls) goto oom;
   for (uint32_t p = 0; p < net->n_pops; ++p)
-    if (L->role[p] == SS_ROLE_OUTPUT) {
+    if (L->role[p] == SS_ROLE_OUTPUT && L->stimuli[p]) { /* classification (classify.h) */
+      const ss_stimuli *st = L->stimuli[p];
+      if (clock) {
+        ss_error_set(err, SS_EINVAL, "population '%s': classification outputs (stimuli) need engine = event",
+                     net->pops[p].name);
+        goto fail;
+      }
+      tr->cls[p] = ss_classify_create(net->pops[p].offset, net->pops[p].size, st->onset, st->cls, st->n,
+                                      L->opportunity[p], err);
+      if (!tr->cls[p] || ss_learn_add_output(tr->l, p, err) || ss_engine_set_classifier(tr->e, p, tr->cls[p], err)) {
+        ss_error_prefix(err, "population '%s': ", net->pops[p].name);
+        goto fail;
+      }
+      tr->n_cls++;
+    } else if (L->role[p] == SS_ROLE_OUTPUT) {
       if (clock) {
         if (ss_clock_learn_add_output(tr->cl, p, err) || ss_clock_learn_set_targets(tr->cl, p, L->targets[p], err))
           goto fail;
@@ -307,6 +333,7 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
   r.cost = 1.2e5 * cm;
   r.cost_window = 1.2e5 * cw;
   r.mean_dw = n_dw ? sum_dw / (double)n_dw : 0;
+  r.accuracy = accuracy(tr);
   tr->rows[tr->window] = r;
   for (uint32_t p = 0; p < net->n_pops; ++p) {
     uint64_t c = tr->cl ? ss_clock_learn_pop_spikes(tr->cl, p) : ss_engine_pop_spikes(tr->e, p);
@@ -333,6 +360,48 @@ const ss_stats *ss_trainer_stats(const ss_trainer *tr) {
 }
 const ss_learn *ss_trainer_learner(const ss_trainer *tr) { return tr->l; }
 
+/* Classification: the fraction of correct among the last 100 judged
+ * stimuli (pooled over classification outputs), NaN without any. */
+static double accuracy(const ss_trainer *tr) {
+  double good = 0, n = 0;
+  for (uint32_t p = 0; p < tr->x->net->n_pops; ++p) {
+    if (!tr->cls[p]) continue;
+    size_t m;
+    ss_classify_outcomes(tr->cls[p], &m);
+    double k = m < 100 ? (double)m : 100.0, a = ss_classify_accuracy(tr->cls[p], 100);
+    if (k > 0) {
+      good += a * k;
+      n += k;
+    }
+  }
+  return n > 0 ? good / n : NAN;
+}
+
+/* One line per judged stimulus of classification output p. */
+static int write_outcomes(const ss_trainer *tr, uint32_t p, ss_error *err) {
+  const ss_net *net = tr->x->net;
+  char name[SS_NAME_MAX + 32];
+  snprintf(name, sizeof name, "%s_classification.dat", net->pops[p].name);
+  char *path = path_in(tr->x->out_dir, name);
+  if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  ss_afile f;
+  int rc = ss_afile_open(&f, path, err);
+  free(path);
+  if (rc) return rc;
+  size_t n;
+  const ss_class_outcome *o = ss_classify_outcomes(tr->cls[p], &n);
+  fprintf(f.fp, "# classification by '%s': one row per judged stimulus\n"
+                "# onset(s) class hit correct wrong_spikes latency(ms) accuracy_last100\n", net->pops[p].name);
+  size_t good = 0;
+  for (size_t k = 0; k < n; ++k) {
+    good += o[k].correct;
+    if (k >= 100) good -= o[k - 100].correct;
+    fprintf(f.fp, "%.17g %u %u %u %u %.10g %.6g\n", o[k].onset / 1000.0, o[k].cls, o[k].hit, o[k].correct, o[k].n_wrong,
+            o[k].latency, (double)good / (double)(k < 100 ? k + 1 : 100));
+  }
+  return ss_afile_commit(&f, err);
+}
+
 static int write_curve(const ss_trainer *tr, ss_error *err) {
   const ss_net *net = tr->x->net;
   char *path = path_in(tr->x->out_dir, "learning_curve.dat");
@@ -343,11 +412,13 @@ static int write_curve(const ss_trainer *tr, ss_error *err) {
   if (rc) return rc;
   fprintf(f.fp, "# learning curve: one row per update window\n# time(s) cost cost_window sqrt_cost mean_abs_dw(mV)");
   for (uint32_t p = 0; p < net->n_pops; ++p) fprintf(f.fp, " rate_%s(Hz)", net->pops[p].name);
+  if (tr->n_cls) fprintf(f.fp, " accuracy_last100");
   fprintf(f.fp, "\n");
   for (uint64_t w = 0; w < tr->window; ++w) {
     const ss_train_row *r = &tr->rows[w];
     fprintf(f.fp, "%.17g %.10g %.10g %.10g %.10g", r->t / 1000.0, r->cost, r->cost_window, sqrt(r->cost), r->mean_dw);
     for (uint32_t p = 0; p < net->n_pops; ++p) fprintf(f.fp, " %.10g", tr->rates[p][w]);
+    if (tr->n_cls) fprintf(f.fp, " %.6g", r->accuracy);
     fprintf(f.fp, "\n");
   }
   return ss_afile_commit(&f, err);
@@ -380,6 +451,8 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
     if (rc) return rc;
   }
   if ((rc = write_curve(tr, err))) return rc;
+  for (uint32_t p = 0; p < net->n_pops; ++p)
+    if (tr->cls[p] && (rc = write_outcomes(tr, p, err))) return rc;
   for (uint32_t i = 0; i < tr->n_pp; ++i) {
     char name[SS_NAME_MAX + 16];
     snprintf(name, sizeof name, "%s.edges", net->projs[tr->pp[i].proj].name);
@@ -396,6 +469,9 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
   free(path);
   if (rc) return rc;
   const ss_stats *st = ss_trainer_stats(tr);
+  char acc_s[32] = "null"; /* JSON has no NaN */
+  double acc = accuracy(tr);
+  if (!isnan(acc)) snprintf(acc_s, sizeof acc_s, "%.6g", acc);
   uint64_t nodes = tr->l ? ss_learn_get_stats(tr->l)->nodes : 0;
   double c0 = tr->window ? tr->rows[0].cost : 0, c1 = tr->window ? tr->rows[tr->window - 1].cost : 0;
   fprintf(f.fp,
@@ -403,9 +479,9 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
           ",\n  \"engine\": \"%s\",\n  \"duration_s\": %.17g,\n  \"windows\": %" PRIu64
           ",\n  \"initial_cost\": %.10g,\n  \"final_cost\": %.10g,\n  \"wall_s\": %.6f,\n  \"events\": %" PRIu64
           ",\n  \"synaptic_events\": %" PRIu64 ",\n  \"spikes\": %" PRIu64 ",\n  \"synaptic_events_per_s\": %.6g,\n"
-          "  \"quadrature_nodes\": %" PRIu64 "\n}\n",
+          "  \"quadrature_nodes\": %" PRIu64 ",\n  \"accuracy_last100\": %s\n}\n",
           ss_config_hash(x->cfg), x->seed, tr->cl ? "clock" : "event", tr->t / 1000.0, tr->window, c0, c1, wall_s, st->events, st->syn_events,
-          st->spikes, wall_s > 0 ? (double)st->syn_events / wall_s : 0.0, nodes);
+          st->spikes, wall_s > 0 ? (double)st->syn_events / wall_s : 0.0, nodes, acc_s);
   return ss_afile_commit(&f, err);
 }
 
@@ -421,7 +497,7 @@ int ss_trainer_checkpoint(const ss_trainer *tr, const char *path, ss_error *err)
   int rc = ss_ckpt_add_u64_value(w, "trn.window", tr->window, err);
   if (!rc) rc = ss_ckpt_add_f64_value(w, "trn.t", tr->t, err);
   if (!rc) rc = ss_ckpt_add_f64(w, "net.w", net->out_w, net->n_syn, err);
-  if (!rc) rc = ss_ckpt_add_f64(w, "trn.rows", (const double *)tr->rows, 4 * tr->window, err);
+  if (!rc) rc = ss_ckpt_add_f64(w, "trn.rows", (const double *)tr->rows, ROW_DOUBLES * tr->window, err);
   if (!rc) rc = ss_ckpt_add_u64(w, "trn.spkprev", tr->spk_prev, net->n_pops, err);
   for (uint32_t p = 0; p < net->n_pops && !rc; ++p) {
     snprintf(name, sizeof name, "trn.rate%u", p);
@@ -450,6 +526,11 @@ int ss_trainer_checkpoint(const ss_trainer *tr, const char *path, ss_error *err)
       rc = ss_source_save(x->learn->targets[p], w, name, err);
     }
   }
+  for (uint32_t p = 0; p < net->n_pops && !rc; ++p)
+    if (tr->cls[p]) {
+      snprintf(name, sizeof name, "cls%u", p);
+      rc = ss_classify_save(tr->cls[p], w, name, err);
+    }
   if (!rc) rc = ss_engine_save(tr->e, w, err);
   if (!rc) rc = ss_learn_save(tr->l, w, err);
   if (!rc) rc = ss_record_save(x->rec, w, err);
@@ -479,7 +560,7 @@ int ss_trainer_resume(ss_trainer *tr, const char *path, ss_error *err) {
   tr->window = win;
   if ((rc = ss_ckpt_get_f64_value(ck, "trn.t", &tr->t, err)) ||
       (rc = ss_ckpt_get_f64(ck, "net.w", net->out_w, net->n_syn, err)) ||
-      (rc = ss_ckpt_get_f64(ck, "trn.rows", (double *)tr->rows, 4 * win, err)) ||
+      (rc = ss_ckpt_get_f64(ck, "trn.rows", (double *)tr->rows, ROW_DOUBLES * win, err)) ||
       (rc = ss_ckpt_get_u64(ck, "trn.spkprev", tr->spk_prev, net->n_pops, err)))
     goto out;
   for (uint32_t p = 0; p < net->n_pops; ++p) {
@@ -519,6 +600,11 @@ int ss_trainer_resume(ss_trainer *tr, const char *path, ss_error *err) {
       if ((rc = ss_source_load(x->learn->targets[p], ck, name, err))) goto out;
     }
   }
+  for (uint32_t p = 0; p < net->n_pops; ++p)
+    if (tr->cls[p]) {
+      snprintf(name, sizeof name, "cls%u", p);
+      if ((rc = ss_classify_load(tr->cls[p], ck, name, err))) goto out;
+    }
   if ((rc = ss_engine_load(tr->e, ck, err)) || (rc = ss_learn_resume(tr->l, tr->e, ck, err)) ||
       (rc = ss_record_load(x->rec, ck, err)))
     goto out;

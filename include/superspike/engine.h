@@ -112,6 +112,13 @@ void ss_engine_log_reopen(ss_engine *e);
  * while the window log is on.  The cursor is not owned. */
 int ss_engine_set_targets(ss_engine *e, uint32_t pop, ss_source *targets, ss_error *err);
 
+/* Make LIF population `pop` a classification output (classify.h): its
+ * spikes are error events of the sign ss_classify_spike gives, and the
+ * classifier's +1 events (missed stimuli) are merged into the error log when
+ * the window log closes.  Not together with targets.  c is not owned. */
+struct ss_classify;
+int ss_engine_set_classifier(ss_engine *e, uint32_t pop, struct ss_classify *c, ss_error *err);
+
 /* Keep, for every delay group g, the PSP trace of its arrival train: y jumps
  * by 1 at each arrival and decays with the post neuron's tau_syn, z = eps*S
  * follows with tau_mem (event-driven.md §2.1): one update per group

@@ -14,6 +14,7 @@
 #include "superspike/optim.h"
 #include "superspike/record.h"
 #include "superspike/source.h"
+#include "superspike/task.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,6 +40,8 @@ typedef struct ss_learning_spec {
   uint32_t *fb_proj;          /* [n_pops] hidden layers, symmetric: projection to the output */
   uint64_t *fb_seed;          /* [n_pops] hidden layers, random */
   ss_source **targets;        /* [n_pops] outputs: target trains (global ids), owned */
+  ss_stimuli **stimuli;       /* [n_pops] classification outputs: the stimuli, owned, or NULL */
+  double *opportunity;        /* [n_pops] their window of opportunity (ms) */
   uint8_t *plastic;           /* [n_projs] */
   double *r0;                 /* [n_projs] learning rate (mV) */
   double *rho;                /* [n_projs] heterosynaptic regularizer strength, 0 = none */

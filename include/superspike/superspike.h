@@ -14,6 +14,7 @@
 
 #include "superspike/atomicfile.h"
 #include "superspike/checkpoint.h"
+#include "superspike/classify.h"
 #include "superspike/clock.h"
 #include "superspike/clock_learn.h"
 #include "superspike/config.h"

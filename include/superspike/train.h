@@ -26,6 +26,7 @@ typedef struct ss_train_row {
   double cost;       /* moving average, reference-code units (1.2e5 ms^2 <e^2>) */
   double cost_window;/* the same over this window only */
   double mean_dw;    /* mean |dw| over plastic synapses (mV) */
+  double accuracy;   /* classification: fraction correct of the last 100 judged stimuli (NaN otherwise) */
 } ss_train_row;
 
 /* Set up a training run of experiment x (which must have a [learning]
