@@ -149,6 +149,11 @@ ss_clock_learn *ss_clock_learn_create(ss_net *net, ss_source **sources, ss_recor
     ss_error_set(err, SS_EINVAL, "clock learner: surrogate beta must be > 0");
     return NULL;
   }
+  if ((lp->surrogate != SS_SURR_PAPER && lp->surrogate != SS_SURR_LINEAR && lp->surrogate != SS_SURR_REFERENCE) ||
+      isnan(lp->u_cut) || lp->u_cut == INFINITY) {
+    ss_error_set(err, SS_EINVAL, "clock learner: unknown surrogate form or bad u_cut");
+    return NULL;
+  }
   double steps_max = 0;
   for (uint32_t g = 0; g < net->n_groups; ++g)
     if (net->grp_delay[g] / dt > steps_max) steps_max = net->grp_delay[g] / dt;
@@ -366,6 +371,9 @@ static void prepare(ss_clock_learn *c) {
 static inline double surrogate(const ss_clock_learn *c, const ss_lif_params *l, double v) {
   if (c->lp.surrogate == SS_SURR_LINEAR) return 1.0;
   double x = 1.0 + c->lp.beta * fabs(v - l->thp);
+  /* the reference code's form: extra factor beta, 0 below u_cut (the same
+   * test on v = U - U_rest as the event-driven sweep) */
+  if (c->lp.surrogate == SS_SURR_REFERENCE) return v >= c->lp.u_cut - l->u_rest ? c->lp.beta / (x * x) : 0.0;
   return 1.0 / (x * x);
 }
 

@@ -11,6 +11,7 @@
  * terms (*) and (**) of §3.2 add the PSP state and the carried H_d, H_r of
  * each synapse.  Between breakpoints everything is closed form except the
  * Gauss-Legendre quadrature of sigma'(U) times smooth factors. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,7 @@ void ss_learn_params_default(ss_learn_params *p) {
   p->adapt = 0.5;
   p->cost_tau = 10000.0;
   p->err_breakpoints = 0;
+  p->u_cut = -80.0;
 }
 
 /* Gauss-Legendre nodes and weights by Newton's method on P_n. */
@@ -160,6 +162,14 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
   }
   if (!(p->beta > 0) || !isfinite(p->beta)) {
     ss_error_set(err, SS_EINVAL, "surrogate beta must be > 0");
+    return NULL;
+  }
+  if (p->surrogate != SS_SURR_PAPER && p->surrogate != SS_SURR_LINEAR && p->surrogate != SS_SURR_REFERENCE) {
+    ss_error_set(err, SS_EINVAL, "unknown surrogate form %d", (int)p->surrogate);
+    return NULL;
+  }
+  if (isnan(p->u_cut) || p->u_cut == INFINITY) {
+    ss_error_set(err, SS_EINVAL, "surrogate cut u_cut must be a number or -inf (got %g mV)", p->u_cut);
     return NULL;
   }
   if (p->n_gl < 1 || p->n_gl > GL_MAX) {
@@ -317,10 +327,89 @@ int ss_learn_start(ss_learn *l, ss_engine *e, ss_error *err) {
 
 /* ------------------------------------------------------------ the sweep */
 
-static inline double surrogate(const ss_learn *l, const ss_lif_params *pp, double v) {
+/* sigma' at depolarisation v; vcut = u_cut - u_rest (SS_SURR_REFERENCE). */
+static inline double surrogate(const ss_learn *l, const ss_lif_params *pp, double v, double vcut) {
   if (l->p.surrogate == SS_SURR_LINEAR) return 1.0;
   double x = 1.0 + l->p.beta * fabs(v - pp->thp);
+  if (l->p.surrogate == SS_SURR_REFERENCE) return v >= vcut ? l->p.beta / (x * x) : 0.0;
   return 1.0 / (x * x);
+}
+
+/* ------------------------------------------------------------ u_cut crossings */
+
+/* The free trajectory at t: returns v(t), *It = I(t). */
+static inline double free_vI(const ss_lif_params *pp, double v0, double I0, double t, double *It) {
+  double em, es, p21;
+  ss_lif_prop_coeffs(pp, t, &em, &es, &p21);
+  *It = es * I0;
+  return em * v0 + p21 * I0;
+}
+
+/* f and f' of the two functions whose roots we need: kind 0, v(t) - c
+ * (f' = v' = (I - v)/tau_m); kind 1, I(t) - v(t) (= tau_m v', its root is
+ * the extremum of v; f' = -I/tau_s - v'). */
+static inline double cut_f(const ss_lif_params *pp, int kind, double v0, double I0, double c, double t,
+                           double *fp) {
+  double I, v = free_vI(pp, v0, I0, t, &I), dv = (I - v) * pp->inv_tau_mem;
+  if (kind == 0) {
+    *fp = dv;
+    return v - c;
+  }
+  *fp = -I * pp->inv_tau_syn - dv;
+  return I - v;
+}
+
+/* The root of a monotone f on [a, b] with sign(f(a)) != sign(f(b)):
+ * safeguarded Newton, bisection whenever a step leaves the bracket or does
+ * not halve it; stops when the bracket is below ~1e-13 ms. */
+static double cut_root(const ss_lif_params *pp, int kind, double v0, double I0, double c, double a, double fa,
+                       double b) {
+  const double tol = fmax(1e-14, 4.0 * DBL_EPSILON * b);
+  int up = fa < 0; /* f increasing from a to b */
+  double x = 0.5 * (a + b), dxold = b - a, dx = dxold, fp, f = cut_f(pp, kind, v0, I0, c, x, &fp);
+  for (int it = 0; it < 200; ++it) {
+    if ((f < 0) == up) a = x; /* the root lies above x */
+    else b = x;
+    double xn = x - f / fp;
+    if (!(fp != 0) || !(xn > a && xn < b) || fabs(2.0 * (x - xn)) > fabs(dxold)) {
+      dxold = dx;
+      dx = 0.5 * (b - a);
+      xn = a + dx;
+    } else {
+      dxold = dx;
+      dx = x - xn;
+    }
+    if (b - a <= tol || fabs(dx) <= 0.25 * tol) return xn;
+    x = xn;
+    f = cut_f(pp, kind, v0, I0, c, x, &fp);
+    if (f == 0) return x;
+  }
+  return x;
+}
+
+int ss_learn_cut_crossings(const ss_lif_params *pp, double v0, double I0, double L, double vc, double t[2]) {
+  if (!(L > 0) || !isfinite(L) || isnan(vc) || isinf(vc)) return 0;
+  double IL, vL = free_vI(pp, v0, I0, L, &IL);
+  /* quick answers: v(t) = e^{-t/tm} v0 + P21(t) I0 with P21 in [0, eps_peak] */
+  double lo = fmin(v0, 0.0) + pp->eps_peak * fmin(I0, 0.0), hi = fmax(v0, 0.0) + pp->eps_peak * fmax(I0, 0.0);
+  if (lo > vc || hi < vc) return 0;
+  double ed[3];
+  int ne = 0;
+  ed[ne++] = 0.0;
+  double g0 = I0 - v0, gL = IL - vL; /* tau_m v' at both ends */
+  if ((g0 > 0 && gL < 0) || (g0 < 0 && gL > 0)) ed[ne++] = cut_root(pp, 1, v0, I0, 0.0, 0.0, g0, L);
+  ed[ne++] = L;
+  int n = 0;
+  double fa = v0 - vc;
+  for (int k = 0; k + 1 < ne; ++k) {
+    double fpd, fb = k + 2 < ne ? cut_f(pp, 0, v0, I0, vc, ed[k + 1], &fpd) : vL - vc;
+    if ((fa < 0) != (fb < 0)) {
+      double r = cut_root(pp, 0, v0, I0, vc, ed[k], fa, ed[k + 1]);
+      if (r > 0 && r < L && (n == 0 || r > t[n - 1])) t[n++] = r;
+    }
+    fa = fb;
+  }
+  return n;
 }
 
 static inline double Q(double L, double tau) { return -tau * expm1(-L / tau); }
@@ -351,7 +440,7 @@ static int grow_bp(ss_learn *l, size_t need) {
 static size_t piece_edges(const ss_learn *l, const ss_lif_params *pp, const bpoint *b, double tb, int spike_end,
                           double *ed, size_t cap) {
   double ta = b->t, L = tb - ta, hm = l->p.h_max;
-  if (l->p.adapt > 0 && !b->refr && l->p.surrogate == SS_SURR_PAPER) {
+  if (l->p.adapt > 0 && !b->refr && l->p.surrogate != SS_SURR_LINEAR) {
     /* sigma'(U) = (1 + beta (theta' - v))^-2 below threshold has its pole at
      * v = theta' + 1/beta, a distance d = theta' - v + 1/beta away in v;
      * along the trajectory v + v' s + v'' s^2 / 2 that is a time of about
@@ -625,40 +714,79 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   const int ng = l->p.n_gl;
   const double A = l->A;
   double ed[520];
+  const int use_cut = l->p.surrogate == SS_SURR_REFERENCE && l->p.u_cut > -INFINITY;
+  const double vcut = l->p.u_cut - pp->u_rest;
   for (size_t k = K; k-- > 0;) {
     const bpoint *b = &bp[k];
     double ta = b->t, tb = k + 1 < K ? bp[k + 1].t : t1;
     int spike_end = k + 1 < K && bp[k + 1].spike;
     if (tb > ta) {
-      size_t ne = piece_edges(l, pp, b, tb, spike_end, ed, sizeof ed / sizeof ed[0]);
       double fd1 = exp(-(t1 - tb) / td), fr1 = exp(-(t1 - tb) / tr); /* e^{-(t1 - pb)/tau_c} */
-      for (size_t j = ne - 1; j-- > 0;) {
-        double pa = ed[j], pb = ed[j + 1], h = pb - pa;
-        table_for(l, pp, h);
-        const gl_table *T = &l->tab;
-        double va = 0, Ia = 0;
-        if (!b->refr) seg_state(pp, b, pa - ta, &va, &Ia);
-        double sz[3] = {0, 0, 0}, sy[3] = {0, 0, 0};
-        for (int q = 0; q < ng; ++q) { /* nodes in decreasing time */
-          double u = pa + T->du[q];
-          double vu = b->refr ? 0.0 : T->em[q] * va + T->p21[q] * Ia;
-          double sp = surrogate(l, pp, vu);
-          if (!(q > 0 && err_move_node(l, &ec, u, T, q))) err_move(l, &ec, u);
-          double M[3] = {sp * A * (ec.bd - ec.br), sp * fd1 * T->eLd[q], sp * fr1 * T->eLr[q]};
-          for (int c = 0; c < 3; ++c) {
-            sz[c] += M[c] * T->kz[q];
-            sy[c] += M[c] * T->ky[q];
+      /* sub-segments between the u_cut crossings (§3.9e): sigma' is smooth on
+       * each, and 0 on those below the cut */
+      double sb[4];
+      int nsb = 0;
+      sb[nsb++] = ta;
+      if (use_cut && !b->refr) {
+        double tc2[2];
+        int nc = ss_learn_cut_crossings(pp, b->v, b->I, tb - ta, vcut, tc2);
+        for (int c = 0; c < nc; ++c) sb[nsb++] = ta + tc2[c];
+        l->st.cut_crossings += (uint64_t)nc;
+      }
+      sb[nsb] = tb;
+      for (int js = nsb - 1; js >= 0; --js) {
+        double sa = sb[js], se = sb[js + 1];
+        if (!(se > sa)) continue;
+        bpoint bs = *b;
+        if (js > 0) { /* the sub-segment's own start state */
+          bs.t = sa;
+          seg_state(pp, b, sa - ta, &bs.v, &bs.I);
+        }
+        if (use_cut) {
+          double vm = 0, Im = 0;
+          if (!b->refr) seg_state(pp, &bs, 0.5 * (se - sa), &vm, &Im);
+          if (vm < vcut) { /* sigma' = 0: the adjoints only decay */
+            double em, es, p21;
+            ss_lif_prop_coeffs(pp, se - sa, &em, &es, &p21);
+            for (int c = 0; c < 3; ++c) {
+              double nz = em * muz[c];
+              muy[c] = es * muy[c] + p21 * muz[c];
+              muz[c] = nz;
+            }
+            fd1 *= exp(-(se - sa) / td);
+            fr1 *= exp(-(se - sa) / tr);
+            continue;
           }
         }
-        for (int c = 0; c < 3; ++c) {
-          double nz = T->Em * muz[c] + sz[c];
-          muy[c] = T->Es * muy[c] + T->P21h * muz[c] + sy[c];
-          muz[c] = nz;
+        size_t ne = piece_edges(l, pp, &bs, se, spike_end && js == nsb - 1, ed, sizeof ed / sizeof ed[0]);
+        for (size_t j = ne - 1; j-- > 0;) {
+          double pa = ed[j], pb = ed[j + 1], h = pb - pa;
+          table_for(l, pp, h);
+          const gl_table *T = &l->tab;
+          double va = 0, Ia = 0;
+          if (!b->refr) seg_state(pp, &bs, pa - sa, &va, &Ia);
+          double sz[3] = {0, 0, 0}, sy[3] = {0, 0, 0};
+          for (int q = 0; q < ng; ++q) { /* nodes in decreasing time */
+            double u = pa + T->du[q];
+            double vu = b->refr ? 0.0 : T->em[q] * va + T->p21[q] * Ia;
+            double sp = surrogate(l, pp, vu, vcut);
+            if (!(q > 0 && err_move_node(l, &ec, u, T, q))) err_move(l, &ec, u);
+            double M[3] = {sp * A * (ec.bd - ec.br), sp * fd1 * T->eLd[q], sp * fr1 * T->eLr[q]};
+            for (int c = 0; c < 3; ++c) {
+              sz[c] += M[c] * T->kz[q];
+              sy[c] += M[c] * T->ky[q];
+            }
+          }
+          for (int c = 0; c < 3; ++c) {
+            double nz = T->Em * muz[c] + sz[c];
+            muy[c] = T->Es * muy[c] + T->P21h * muz[c] + sy[c];
+            muz[c] = nz;
+          }
+          fd1 *= T->Edh;
+          fr1 *= T->Erh;
+          l->st.pieces++;
+          l->st.nodes += (uint64_t)ng;
         }
-        fd1 *= T->Edh;
-        fr1 *= T->Erh;
-        l->st.pieces++;
-        l->st.nodes += (uint64_t)ng;
       }
     }
     for (uint32_t r = b->rec_lo; r < b->rec_hi; ++r) {
@@ -879,8 +1007,13 @@ int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err)
   if (sc[0] != ss_engine_time(e))
     return ss_error_set(err, SS_EPARSE, "checkpoint: learner and engine disagree on the time");
   l->t0 = sc[0];
-  l->st = (ss_learn_stats){st[0], st[1], st[2], st[3], st[4]};
+  l->st = (ss_learn_stats){st[0], st[1], st[2], st[3], st[4], 0};
   if ((rc = ss_engine_log_enable(e, err))) return rc;
   l->started = 1;
   return SS_OK;
+}
+
+const ss_err_rec *ss_learn_errors(const ss_learn *l, size_t *n) {
+  *n = l->err_row ? (size_t)l->err_row[l->net->n_units] : 0;
+  return l->err_by;
 }

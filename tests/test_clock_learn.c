@@ -314,6 +314,197 @@ START_TEST(test_reference_spike_counts) {
 }
 END_TEST
 
+/* ---------------------------------------------------------------- sigma' cut */
+
+/* A 20-10-3 network (constant delay 0.8 ms, paper LIF parameters, t_ref
+ * 2 ms) whose weights N(-20 mV, (30 mV)^2) (both projections, clipped to
+ * +-200 mV) drive hidden and output membranes far below -80 mV (160
+ * crossings in 400 ms, a few spikes); frozen Poisson inputs at 20 Hz and
+ * targets at 15 Hz (seeded).
+ * The network and its input cursors are rebuilt identically on every call. */
+typedef struct cutnet {
+  ss_net *net;
+  ss_source in, tgt;
+  ss_source *sources[3];
+} cutnet;
+
+enum { CUT_NIN = 20, CUT_NHID = 10, CUT_NOUT = 3 };
+#define CUT_T 100.0
+#define CUT_NWIN 4
+
+static void cutnet_build(cutnet *c) {
+  ss_error err = {0};
+  memset(c, 0, sizeof *c);
+  ss_lif_params lif;
+  ss_lif_params_default(&lif);
+  lif.t_ref = 2.0;
+  ck_assert_int_eq(ss_lif_params_init(&lif, &err), 0);
+  c->net = ss_net_create();
+  ck_assert_int_eq(ss_net_add_source(c->net, "in", CUT_NIN, &err), 0);
+  ck_assert_int_eq(ss_net_add_lif(c->net, "hid", CUT_NHID, &lif, 0, &err), 1);
+  ck_assert_int_eq(ss_net_add_lif(c->net, "out", CUT_NOUT, &lif, 0, &err), 2);
+  for (int k = 0; k < 2; ++k) {
+    ss_proj p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.name, sizeof p.name, "%s", k ? "hid_out" : "in_hid");
+    p.pre = (uint32_t)k;
+    p.post = (uint32_t)k + 1;
+    p.conn = SS_CONN_ALL_TO_ALL;
+    p.weight = (ss_dist){SS_DIST_NORMAL, -20.0, 30.0, -200.0, 200.0};
+    p.delay = (ss_dist){SS_DIST_CONSTANT, 0.8, 0, 0, INFINITY};
+    p.seed = 31 + (uint64_t)k;
+    ck_assert_int_eq(ss_net_add_proj(c->net, &p, &err), k);
+  }
+  c->net->incoming = SS_NET_IN_FULL;
+  ck_assert_int_eq(ss_net_build(c->net, &err), 0);
+  ck_assert_int_eq(ss_source_init_poisson(&c->in, CUT_NIN, 0, 20.0, 41, 1000.0, &err), 0);
+  ck_assert_int_eq(ss_source_init_poisson(&c->tgt, CUT_NOUT, c->net->pops[2].offset, 15.0, 42, 1000.0, &err), 0);
+  c->sources[0] = &c->in;
+}
+
+static void cutnet_free(cutnet *c) {
+  ss_source_clear(&c->in);
+  ss_source_clear(&c->tgt);
+  ss_net_destroy(c->net);
+}
+
+static ss_learn_params cut_params(double u_cut) {
+  ss_learn_params lp;
+  ss_learn_params_default(&lp);
+  lp.surrogate = SS_SURR_REFERENCE;
+  lp.u_cut = u_cut;
+  lp.beta = 0.8; /* the reference form's extra factor must match too */
+  return lp;
+}
+
+/* Event-driven G of every window (outgoing order, [CUT_NWIN][n_syn]),
+ * high-order quadrature; the number of u_cut crossings. */
+static double *cut_event(double u_cut, int n_gl, double h_max, uint64_t *crossings) {
+  cutnet c;
+  cutnet_build(&c);
+  ss_error err = {0};
+  ss_engine *e = ss_engine_create(c.net, c.sources, NULL, &err);
+  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(ss_engine_set_targets(e, 2, &c.tgt, &err), 0);
+  ss_learn_params lp = cut_params(u_cut);
+  lp.n_gl = n_gl;
+  lp.h_max = h_max;
+  ss_learn *l = ss_learn_create(c.net, &lp, &err);
+  ck_assert_msg(l != NULL, "%s", err.msg);
+  ck_assert_int_eq(ss_learn_add_output(l, 2, &err), 0);
+  ck_assert_int_eq(ss_learn_add_hidden(l, 1, 2, SS_FB_RANDOM, 1, 7, &err), 0);
+  ck_assert_int_eq(ss_learn_add_plastic(l, 0, &err), 0);
+  ck_assert_int_eq(ss_learn_add_plastic(l, 1, &err), 0);
+  ck_assert_int_eq(ss_learn_start(l, e, &err), 0);
+  size_t S = c.net->n_syn;
+  double *G = calloc(S * CUT_NWIN, sizeof *G);
+  for (int w = 0; w < CUT_NWIN; ++w) {
+    ck_assert_int_eq(ss_engine_run(e, (w + 1) * CUT_T, &err), 0);
+    ck_assert_msg(ss_learn_window(l, e, &err) == 0, "%s", err.msg);
+    const double *g = ss_learn_gradient(l);
+    for (uint64_t k = 0; k < S; ++k) G[(size_t)w * S + k] = g[c.net->out_slot[k]];
+  }
+  if (crossings) *crossings = ss_learn_get_stats(l)->cut_crossings;
+  ss_learn_destroy(l);
+  ss_engine_destroy(e);
+  cutnet_free(&c);
+  return G;
+}
+
+/* Worst window's relative error (worst layer) of the clock learner's G at
+ * dt against `want`; the clock learner's spike count. */
+static double cut_clock(double dt, ss_clock_learn_flavour fl, const double *want, uint64_t *spikes) {
+  cutnet c;
+  cutnet_build(&c);
+  ss_error err = {0};
+  ss_clock_learn_params cp;
+  ss_clock_learn_params_default(&cp);
+  cp.dt = dt;
+  cp.flavour = fl;
+  ss_learn_params lp = cut_params(-80.0);
+  ss_clock_learn *cl = ss_clock_learn_create(c.net, c.sources, NULL, &lp, &cp, &err);
+  ck_assert_msg(cl != NULL, "%s", err.msg);
+  ck_assert_int_eq(ss_clock_learn_add_output(cl, 2, &err), 0);
+  ck_assert_int_eq(ss_clock_learn_set_targets(cl, 2, &c.tgt, &err), 0);
+  ck_assert_int_eq(ss_clock_learn_add_hidden(cl, 1, 2, SS_FB_RANDOM, 1, 7, &err), 0);
+  ck_assert_int_eq(ss_clock_learn_add_plastic(cl, 0, &err), 0);
+  ck_assert_int_eq(ss_clock_learn_add_plastic(cl, 1, &err), 0);
+  size_t S = c.net->n_syn;
+  double *got = calloc(S, sizeof *got), worst = 0;
+  for (int w = 0; w < CUT_NWIN; ++w) {
+    ck_assert_int_eq(ss_clock_learn_run_window(cl, (w + 1) * CUT_T, &err), 0);
+    const double *g = ss_clock_learn_gradient(cl);
+    for (uint64_t k = 0; k < S; ++k) got[k] = g[c.net->out_slot[k]];
+    double r = gradient_rel_err(c.net, got, want + (size_t)w * S);
+    if (r > worst) worst = r;
+  }
+  if (spikes) *spikes = ss_clock_learn_stats(cl)->spikes;
+  free(got);
+  ss_clock_learn_destroy(cl);
+  cutnet_free(&c);
+  return worst;
+}
+
+/* Reference surrogate with the -80 mV cut on a network driven far below
+ * it.  The event-driven G (GL-12 on pieces <= 0.25 ms, breakpoints at the
+ * u_cut crossings) is the limit of the exact flavour's G, which samples
+ * the cut sigma' on the grid: first order in dt like
+ * test_exact_converges_linearly (same requirements).  The cut matters: G
+ * without it (u_cut = -inf) differs by far more than the finest step's
+ * error, and the default quadrature stays within 1e-5 of GL-12. */
+START_TEST(test_cut_converges_linearly) {
+  uint64_t ncross = 0;
+  double *G = cut_event(-80.0, 12, 0.25, &ncross);
+  double *G0 = cut_event(-INFINITY, 12, 0.25, NULL);
+  ss_learn_params d;
+  ss_learn_params_default(&d);
+  double *Gd = cut_event(-80.0, d.n_gl, d.h_max, NULL);
+  cutnet c;
+  cutnet_build(&c);
+  size_t S = c.net->n_syn;
+  double diff_nocut = 0, diff_default = 0;
+  for (int w = 0; w < CUT_NWIN; ++w) {
+    double r = gradient_rel_err(c.net, G0 + (size_t)w * S, G + (size_t)w * S);
+    if (r > diff_nocut) diff_nocut = r;
+    r = gradient_rel_err(c.net, Gd + (size_t)w * S, G + (size_t)w * S);
+    if (r > diff_default) diff_default = r;
+  }
+  cutnet_free(&c);
+  double r[N_DT], sx = 0, sy = 0, sxx = 0, sxy = 0;
+  uint64_t spikes = 0;
+  for (int k = 0; k < N_DT; ++k) {
+    r[k] = cut_clock(conv_dt[k], SS_CL_EXACT, G, &spikes);
+    double x = log(conv_dt[k]), y = log(r[k]);
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  double slope = (N_DT * sxy - sx * sy) / (N_DT * sxx - sx * sx);
+  printf("u_cut -80 mV: %llu crossings, %llu spikes; G without the cut differs by %.3f, default quadrature by %.2e;"
+         " exact flavour dt (ms) -> worst rel. error of G:",
+         (unsigned long long)ncross, (unsigned long long)spikes, diff_nocut, diff_default);
+  for (int k = 0; k < N_DT; ++k) printf(" %g:%.2e", conv_dt[k], r[k]);
+  printf("  (order %.2f)\n", slope);
+  ck_assert_msg(ncross >= 50, "only %llu u_cut crossings", (unsigned long long)ncross);
+  ck_assert_msg(spikes >= 3, "only %llu spikes", (unsigned long long)spikes);
+  ck_assert_msg(diff_default <= 1e-5, "default quadrature %.3g from GL-12 with the cut", diff_default);
+  for (int k = 1; k < N_DT; ++k)
+    ck_assert_msg(r[k] < r[k - 1], "cut: halving dt to %g increased the error (%.3g -> %.3g)", conv_dt[k], r[k - 1],
+                  r[k]);
+  for (int k = 3; k < N_DT; ++k)
+    ck_assert_msg(r[k - 3] / r[k] >= 4.0, "cut: dt %g -> %g reduced the error only %.2fx", conv_dt[k - 3], conv_dt[k],
+                  r[k - 3] / r[k]);
+  ck_assert_msg(slope > 0.7 && slope < 1.4, "cut: convergence order %.2f is not ~1", slope);
+  ck_assert_msg(r[N_DT - 1] < 1.5e-3, "cut: rel. error %.3g at dt = %g ms", r[N_DT - 1], conv_dt[N_DT - 1]);
+  ck_assert_msg(diff_nocut > 0.05 && diff_nocut > 30 * r[N_DT - 1],
+                "the cut changes G by only %.3g (finest clock error %.3g)", diff_nocut, r[N_DT - 1]);
+  free(G);
+  free(G0);
+  free(Gd);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- API */
 
 /* Per-trial mode with a pattern repeated in every window: all windows give
@@ -361,6 +552,14 @@ START_TEST(test_api_errors) {
   cp.align_out = 0;
   ss_learn_params bad = c.g.lp;
   bad.tau_rise = bad.tau_decay;
+  ck_assert_ptr_null(ss_clock_learn_create(c.g.net, c.g.sources, NULL, &bad, &cp, &err));
+  ck_assert_int_eq(err.code, SS_EINVAL);
+  bad = c.g.lp;
+  bad.surrogate = (ss_surrogate)7;
+  ck_assert_ptr_null(ss_clock_learn_create(c.g.net, c.g.sources, NULL, &bad, &cp, &err));
+  ck_assert_int_eq(err.code, SS_EINVAL);
+  bad.surrogate = SS_SURR_REFERENCE;
+  bad.u_cut = NAN;
   ck_assert_ptr_null(ss_clock_learn_create(c.g.net, c.g.sources, NULL, &bad, &cp, &err));
   ck_assert_int_eq(err.code, SS_EINVAL);
   ss_clock_learn *cl = ss_clock_learn_create(c.g.net, c.g.sources, NULL, &c.g.lp, &cp, &err);
@@ -430,6 +629,7 @@ int main(void) {
   tcase_add_test(tr, test_reference_spike_counts);
   tcase_add_test(tr, test_reference_delay_alignment);
   tcase_add_test(tr, test_per_trial_windows_repeat);
+  tcase_add_test(tr, test_cut_converges_linearly);
   suite_add_tcase(s, tr);
   TCase *ta = tcase_create("api");
   tcase_add_test(ta, test_api_errors);

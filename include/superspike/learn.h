@@ -36,8 +36,14 @@ typedef enum ss_feedback {
 } ss_feedback;
 
 typedef enum ss_surrogate {
-  SS_SURR_PAPER = 0,  /* sigma'(U) = (1 + beta |U - theta|)^-2 */
-  SS_SURR_LINEAR = 1  /* sigma' = 1 ("symmetric linear" control) */
+  SS_SURR_PAPER = 0,    /* sigma'(U) = (1 + beta |U - theta|)^-2 */
+  SS_SURR_LINEAR = 1,   /* sigma' = 1 ("symmetric linear" control) */
+  SS_SURR_REFERENCE = 2 /* the reference code's form (paper-spec §2.4):
+                           sigma'(U) = beta (1 + beta |U - theta|)^-2 for
+                           U >= u_cut, 0 below (1/mV).  The cut makes
+                           sigma'(U(t)) jump where U crosses u_cut: the sweep
+                           puts breakpoints there (event-driven.md §3.9e), so
+                           G stays exact up to the quadrature */
 } ss_surrogate;
 
 typedef enum ss_learn_mode {
@@ -66,6 +72,9 @@ typedef struct ss_learn_params {
                                  covers grading and near-threshold excursions);
                                  0: equal pieces graded toward spikes only (the
                                  oracle's layout) */
+  double u_cut;               /* SS_SURR_REFERENCE only: sigma' = 0 below this
+                                 absolute membrane potential (mV), default -80;
+                                 -INFINITY: no cut */
 } ss_learn_params;
 
 /* The defaults listed above. */
@@ -138,11 +147,28 @@ const double *ss_learn_feedback(const ss_learn *l, uint32_t pop);
  * 1.2e5 ms^2 x these values with unit-area alpha (paper-spec §2.12). */
 void ss_learn_cost(const ss_learn *l, double *window, double *moving);
 
-/* Work counters: pieces and quadrature nodes evaluated so far. */
+/* Work counters: pieces and quadrature nodes evaluated so far; cut_crossings:
+ * breakpoints put where U crossed u_cut (SS_SURR_REFERENCE; not saved in
+ * checkpoints). */
 typedef struct ss_learn_stats {
   uint64_t windows, pieces, nodes, arrivals, err_events;
+  uint64_t cut_crossings;
 } ss_learn_stats;
+
+/* The times in (0, L) where the free (non-refractory) trajectory of a
+ * neuron with parameters p starting from (v0, I0) (v = U - U_rest) crosses
+ * v_cut, ascending, into t[0..n-1]; returns n (0, 1 or 2: v has at most one
+ * extremum).  The extremum is bracketed first, then each monotone part is
+ * solved with safeguarded Newton (bisection fallback) to about 1e-13 ms.
+ * This is what the sweep uses for the u_cut breakpoints (v_cut = u_cut -
+ * u_rest). */
+int ss_learn_cut_crossings(const ss_lif_params *p, double v0, double I0, double L, double v_cut, double t[2]);
 const ss_learn_stats *ss_learn_get_stats(const ss_learn *l);
+
+/* The error events of the last closed window, grouped by neuron (ascending
+ * global id) and in time order within a neuron; *n gets their number.
+ * Valid until the next ss_learn_window. */
+const ss_err_rec *ss_learn_errors(const ss_learn *l, size_t *n);
 
 #ifdef __cplusplus
 }
