@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SS_TMP_NO_STIMULI 1 /* until task.c lands */
 #include "internal.h"
 #include "superspike/experiment.h"
 
@@ -405,17 +404,27 @@ static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error
   if ((rc = ss_config_get_string(x->cfg, sec, "file", 0, defname, &file, err))) return rc;
   char *path = join_path(x->out_dir, file);
   if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  /* the recorded range: [start, stop), or the last `last` of the run */
+  double t_from, t_to, last;
+  if ((rc = get_pos(x, sec, "start", SS_UNIT_TIME, 0, 0.0, &t_from, 1, err)) ||
+      (rc = get_pos(x, sec, "stop", SS_UNIT_TIME, 0, INFINITY, &t_to, 0, err)) ||
+      (rc = get_pos(x, sec, "last", SS_UNIT_TIME, 0, 0.0, &last, 1, err))) {
+    free(path);
+    return rc;
+  }
+  if (last > 0) {
+    if (ss_config_has(x->cfg, sec, "start") || ss_config_has(x->cfg, sec, "stop")) {
+      free(path);
+      return key_error(x, sec, "last", SS_EINVAL, err, "give either 'last' or 'start'/'stop'");
+    }
+    t_from = x->duration > last ? x->duration - last : 0;
+    t_to = x->duration;
+  }
+  if (!(t_from < t_to)) {
+    free(path);
+    return key_error(x, sec, "stop", SS_EINVAL, err, "must be after start");
+  }
   if (type == 0) {
-    double t_from, t_to;
-    if ((rc = get_pos(x, sec, "start", SS_UNIT_TIME, 0, 0.0, &t_from, 1, err)) ||
-        (rc = get_pos(x, sec, "stop", SS_UNIT_TIME, 0, INFINITY, &t_to, 0, err))) {
-      free(path);
-      return rc;
-    }
-    if (!(t_from < t_to)) {
-      free(path);
-      return key_error(x, sec, "stop", SS_EINVAL, err, "must be after start");
-    }
     /* a whole-run monitor must be the population's only one (two would
      * write the same spikes twice); time-limited ones may be several */
     rc = t_from == 0 && isinf(t_to) ? ss_record_add_spikes(x->rec, pop, path, err)
@@ -449,7 +458,8 @@ static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error
     }
     times = ss_malloc_array((size_t)n + 1, sizeof *times);
     if (!times) goto oom;
-    for (size_t k = 0; (double)k * interval < x->duration; ++k) times[n_times++] = (double)k * interval;
+    for (size_t k = 0; (double)k * interval < x->duration; ++k)
+      if ((double)k * interval >= t_from && (double)k * interval < t_to) times[n_times++] = (double)k * interval;
   } else {
     size_t cap = 16;
     times = ss_malloc_array(cap, sizeof *times);
@@ -476,7 +486,7 @@ static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error
         if (!t2) goto oom;
         times = t2;
       }
-      times[n_times++] = t;
+      if (t >= t_from && t < t_to) times[n_times++] = t;
       p = c ? c + 1 : p + len;
     }
   }
@@ -655,12 +665,8 @@ static int load_role(ss_experiment *x, size_t sec, const char *name, ss_error *e
         return ss_error_set(err, SS_ENOMEM, "out of memory");
       }
       L->stimuli[pop] = st;
-#ifdef SS_TMP_NO_STIMULI
-      rc = ss_error_set(err, SS_EINVAL, "stimuli: not built");
-#else
       ss_stimuli_init(st);
       rc = ss_stimuli_read(path, pp->size, st, err);
-#endif
       free(path);
       if (rc) {
         char where[WHERE_MAX];
@@ -740,9 +746,7 @@ static void learning_free(ss_learning_spec *L, uint32_t n_pops) {
   if (L->stimuli)
     for (uint32_t p = 0; p < n_pops; ++p)
       if (L->stimuli[p]) {
-#ifndef SS_TMP_NO_STIMULI
         ss_stimuli_clear(L->stimuli[p]);
-#endif
         free(L->stimuli[p]);
       }
   free(L->stimuli);

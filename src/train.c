@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errprobe.h"
 #include "internal.h"
 #include "superspike/atomicfile.h"
 #include "superspike/classify.h"
@@ -35,6 +36,7 @@ struct ss_trainer {
   ss_clock_learn *cl;  /* clock-driven: the reference learner */
   ss_cost *cost;       /* clock-driven: the outputs' cost */
   ss_classify **cls;   /* [n_pops] classification outputs, or NULL */
+  ss_errprobe **probe; /* [2 n_pops] error traces of outputs: first and last loop */
   int n_cls;
   plastic_proj *pp;
   uint32_t n_pp;
@@ -78,6 +80,9 @@ void ss_trainer_destroy(ss_trainer *tr) {
   if (tr->cls && tr->x)
     for (uint32_t p = 0; p < tr->x->net->n_pops; ++p) ss_classify_destroy(tr->cls[p]);
   free(tr->cls);
+  if (tr->probe && tr->x)
+    for (uint32_t p = 0; p < 2 * tr->x->net->n_pops; ++p) ss_errprobe_destroy(tr->probe[p]);
+  free(tr->probe);
   ss_learn_destroy(tr->l);
   ss_engine_destroy(tr->e);
   ss_clock_learn_destroy(tr->cl);
@@ -255,6 +260,21 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
     ss_error_set(err, SS_EINVAL, "no plastic projection: set plastic = yes on at least one");
     goto fail;
   }
+  /* error traces of the outputs (at most 16 neurons each) over the first and last loop */
+  tr->probe = calloc(2 * (size_t)net->n_pops + 1, sizeof *tr->probe);
+  if (!tr->probe) goto oom;
+  for (uint32_t p = 0; p < net->n_pops; ++p) {
+    if (L->role[p] != SS_ROLE_OUTPUT) continue;
+    uint32_t ids[16], n = net->pops[p].size < 16 ? net->pops[p].size : 16;
+    for (uint32_t j = 0; j < n; ++j) ids[j] = net->pops[p].offset + j;
+    double A = ss_alpha_norm(L->lp.tau_rise, L->lp.tau_decay, L->lp.alpha_peak), last = x->duration - tr->loop;
+    for (int w = 0; w < 2; ++w) {
+      double a = w ? (last < 0 ? 0 : last) : 0, b = w ? x->duration : tr->loop;
+      tr->probe[2 * p + w] =
+          ss_errprobe_create(ids, n, a, b, 0.5, L->lp.tau_rise, L->lp.tau_decay, A, err);
+      if (!tr->probe[2 * p + w]) goto fail;
+    }
+  }
   tr->rows = ss_malloc_array(tr->n_windows, sizeof *tr->rows);
   tr->rates = calloc(net->n_pops, sizeof *tr->rates);
   tr->spk_prev = calloc(net->n_pops, sizeof *tr->spk_prev);
@@ -284,10 +304,16 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
     if ((rc = ss_cost_window(tr->cost, t1 - L->window, t1, ev, n_ev, L->lp.mode == SS_LEARN_PER_TRIAL, err)))
       return rc;
     G = ss_clock_learn_gradient(tr->cl);
+    for (uint32_t p = 0; p < 2 * net->n_pops; ++p)
+      if (tr->probe[p]) ss_errprobe_window(tr->probe[p], t1 - L->window, t1, ev, n_ev);
   } else {
     if ((rc = ss_engine_run(tr->e, t1, err))) return rc;
     if ((rc = ss_learn_window(tr->l, tr->e, err))) return rc;
     G = ss_learn_gradient(tr->l);
+    size_t n_ev;
+    const ss_err_rec *ev = ss_learn_errors(tr->l, &n_ev);
+    for (uint32_t p = 0; p < 2 * net->n_pops; ++p)
+      if (tr->probe[p]) ss_errprobe_window(tr->probe[p], t1 - L->window, t1, ev, n_ev);
   }
   double sum_dw = 0;
   size_t n_dw = 0;
@@ -453,6 +479,16 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
   if ((rc = write_curve(tr, err))) return rc;
   for (uint32_t p = 0; p < net->n_pops; ++p)
     if (tr->cls[p] && (rc = write_outcomes(tr, p, err))) return rc;
+  for (uint32_t p = 0; p < 2 * net->n_pops; ++p) {
+    if (!tr->probe[p]) continue;
+    char name[SS_NAME_MAX + 32];
+    snprintf(name, sizeof name, "%s_error_%s.dat", net->pops[p / 2].name, p % 2 ? "last" : "first");
+    char *path = path_in(x->out_dir, name);
+    if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+    rc = ss_errprobe_write(tr->probe[p], path, net->pops[p / 2].name, net->pops[p / 2].offset, err);
+    free(path);
+    if (rc) return rc;
+  }
   for (uint32_t i = 0; i < tr->n_pp; ++i) {
     char name[SS_NAME_MAX + 16];
     snprintf(name, sizeof name, "%s.edges", net->projs[tr->pp[i].proj].name);
@@ -531,6 +567,11 @@ int ss_trainer_checkpoint(const ss_trainer *tr, const char *path, ss_error *err)
       snprintf(name, sizeof name, "cls%u", p);
       rc = ss_classify_save(tr->cls[p], w, name, err);
     }
+  for (uint32_t p = 0; p < 2 * net->n_pops && !rc; ++p)
+    if (tr->probe[p]) {
+      snprintf(name, sizeof name, "eprobe%u", p);
+      rc = ss_errprobe_save(tr->probe[p], w, name, err);
+    }
   if (!rc) rc = ss_engine_save(tr->e, w, err);
   if (!rc) rc = ss_learn_save(tr->l, w, err);
   if (!rc) rc = ss_record_save(x->rec, w, err);
@@ -604,6 +645,11 @@ int ss_trainer_resume(ss_trainer *tr, const char *path, ss_error *err) {
     if (tr->cls[p]) {
       snprintf(name, sizeof name, "cls%u", p);
       if ((rc = ss_classify_load(tr->cls[p], ck, name, err))) goto out;
+    }
+  for (uint32_t p = 0; p < 2 * net->n_pops; ++p)
+    if (tr->probe[p]) {
+      snprintf(name, sizeof name, "eprobe%u", p);
+      if ((rc = ss_errprobe_load(tr->probe[p], ck, name, err))) goto out;
     }
   if ((rc = ss_engine_load(tr->e, ck, err)) || (rc = ss_learn_resume(tr->l, tr->e, ck, err)) ||
       (rc = ss_record_load(x->rec, ck, err)))

@@ -113,6 +113,127 @@ START_TEST(test_cost_of_silent_output_matches_numerical_integral) {
 }
 END_TEST
 
+/* The error trace files: e(t) of a silent output over the first and the
+ * last loop equals the closed form sum of unit-area alpha kernels at the
+ * targets (1/s), sample by sample. */
+START_TEST(test_error_traces_match_closed_form) {
+  const char *sets[] = {"in_out.weight=0 mV", "learning.learning=no", "run.duration=2 s"};
+  ss_experiment *x = load(five_spikes, sets, 3);
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_msg(tr != NULL, "%s", err.msg);
+  while (ss_trainer_step(tr, NULL, &err) == 1) {
+  }
+  ck_assert_int_eq(ss_trainer_finish(tr, 0, &err), 0);
+  const double tt[5] = {83, 166, 249, 332, 415};
+  for (int w = 0; w < 2; ++w) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/out_error_%s.dat", x->out_dir, w ? "last" : "first");
+    FILE *fp = fopen(path, "r");
+    ck_assert_ptr_nonnull(fp);
+    char line[256];
+    int rows = 0;
+    double maxdev = 0;
+    while (fgets(line, sizeof line, fp)) {
+      if (line[0] == '#') continue;
+      double ts, e;
+      ck_assert_int_eq(sscanf(line, "%lf %lf", &ts, &e), 2);
+      double t = ts * 1000.0, want = 0;
+      for (int l = 0; l < 4; ++l)
+        for (int j = 0; j < 5; ++j) {
+          double s = t - (tt[j] + 500.0 * l);
+          if (s >= 0) want += 1000.0 * (exp(-s / 10.0) - exp(-s / 5.0)) / 5.0;
+        }
+      ck_assert(t >= (w ? 1500.0 : 0.0) - 1e-9 && t < (w ? 2000.0 : 500.0));
+      double dev = fabs(e - want);
+      if (dev > maxdev) maxdev = dev;
+      rows++;
+    }
+    fclose(fp);
+    ck_assert_int_eq(rows, 1000); /* every 0.5 ms */
+    ck_assert_msg(maxdev < 1e-6, "max deviation %g 1/s", maxdev);
+  }
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+}
+END_TEST
+
+/* Classification end to end: two outputs, each driven to spike once by its
+ * own input spike.  Stimulus 1 (class 0) gets the correct spike: no error;
+ * stimulus 2 (class 0) gets only output 1's spike: -1 for it, and +1 for
+ * output 0 at the window end.  The window cost equals the numerical
+ * integral of those two kernels; the outcomes file says so too. */
+START_TEST(test_classification_errors_end_to_end) {
+  write_cfg("cls_in.ras", "0.010 0\n0.110 1\n");
+  write_cfg("cls_stim.txt", "# onset class pattern\n0.005 0 0\n0.105 0 1\n0.300 1 0\n");
+  const char *cfg =
+      "[run]\nduration = 500 ms\n"
+      "[source in]\ntype = file\nsize = 2\nfile = cls_in.ras\n"
+      "[population out]\nsize = 2\nrole = output\nstimuli = cls_stim.txt\nopportunity = 25 ms\n"
+      "[projection in_out]\npre = in\npost = out\nconnect = one_to_one\nweight = 60 mV\ndelay = 1 ms\n"
+      "plastic = yes\n"
+      "[monitor spk]\ntype = spikes\npopulation = out\n"
+      "[learning]\nwindow = 500 ms\nlearning = off\n";
+  ss_experiment *x = load(cfg, NULL, 0);
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_msg(tr != NULL, "%s", err.msg);
+  ss_train_row row;
+  ck_assert_int_eq(ss_trainer_step(tr, &row, &err), 0);
+  ck_assert_int_eq(ss_trainer_finish(tr, 0, &err), 0);
+  /* the two output spikes, from the monitor */
+  char path[256];
+  snprintf(path, sizeof path, "%s/spk.ras", x->out_dir);
+  ss_spikes sp;
+  ss_spikes_init(&sp);
+  ck_assert_int_eq(ss_spikes_read(&sp, path, 2, 0, &err), 0);
+  ck_assert_uint_eq(sp.n, 2);
+  ck_assert_uint_eq(sp.id[0], 0);
+  ck_assert_uint_eq(sp.id[1], 1);
+  ck_assert(sp.t[0] > 11 && sp.t[0] < 30 && sp.t[1] > 111 && sp.t[1] < 130);
+  /* e_0 = +alpha(t - 130) (missed), e_1 = -alpha(t - t1) + alpha(t - 325)
+   * (stimulus 3, class 1, missed too), 500 ms window */
+  const double h = 1e-3;
+  double sum = 0;
+  for (long k = 0; (double)k * h < 500.0; ++k) {
+    double t = (double)k * h, e0 = 0, e1 = 0;
+    if (t >= 130) e0 = (exp(-(t - 130) / 10.0) - exp(-(t - 130) / 5.0)) / 5.0;
+    if (t >= sp.t[1]) e1 = -(exp(-(t - sp.t[1]) / 10.0) - exp(-(t - sp.t[1]) / 5.0)) / 5.0;
+    if (t >= 325) e1 += (exp(-(t - 325) / 10.0) - exp(-(t - 325) / 5.0)) / 5.0;
+    sum += 0.5 * (e0 * e0 + e1 * e1) * h;
+  }
+  double want = 1.2e5 * sum / 500.0;
+  ck_assert_msg(fabs(row.cost_window - want) < 1e-6 * want, "cost %.12g, numerical %.12g", row.cost_window, want);
+  ck_assert_double_eq_tol(row.accuracy, 1.0 / 3.0, 1e-15);
+  snprintf(path, sizeof path, "%s/out_classification.dat", x->out_dir);
+  FILE *fp = fopen(path, "r");
+  ck_assert_ptr_nonnull(fp);
+  char line[256];
+  int n = 0, hit[3], correct[3], wrong[3];
+  while (fgets(line, sizeof line, fp)) {
+    if (line[0] == '#') continue;
+    double on, lat, acc;
+    unsigned c;
+    ck_assert_int_eq(sscanf(line, "%lf %u %d %d %d %lf %lf", &on, &c, &hit[n], &correct[n], &wrong[n], &lat, &acc), 7);
+    n++;
+  }
+  fclose(fp);
+  ck_assert_int_eq(n, 3);
+  ck_assert(hit[0] && correct[0] && !wrong[0]);
+  ck_assert(!hit[1] && !correct[1] && wrong[1] == 1);
+  ck_assert(!hit[2] && !correct[2] && !wrong[2]);
+  ss_spikes_clear(&sp);
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+  /* classification needs the event engine, and excludes targets */
+  const char *sets[] = {"run.engine=clock"};
+  x = load(cfg, sets, 1);
+  ck_assert_ptr_null(ss_trainer_create(x, &err));
+  ck_assert_str_eq(err.msg, "population 'out': classification outputs (stimuli) need engine = event");
+  ss_experiment_destroy(x);
+}
+END_TEST
+
 START_TEST(test_first_rmaxprop_update_moves_every_weight_by_r0) {
   const char *sets[] = {"run.duration=0.5 s"};
   ss_experiment *x = load(five_spikes, sets, 1);
@@ -394,6 +515,8 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_cost_of_silent_output_matches_numerical_integral);
   tcase_add_test(tc, test_first_rmaxprop_update_moves_every_weight_by_r0);
+  tcase_add_test(tc, test_error_traces_match_closed_form);
+  tcase_add_test(tc, test_classification_errors_end_to_end);
   tcase_add_test(tc, test_training_is_deterministic_and_off_means_frozen);
   tcase_add_test(tc, test_resume_from_checkpoint_is_bit_identical);
   tcase_add_test(tc, test_gradient_dump_and_regularizer_integral);
