@@ -94,6 +94,7 @@ struct ss_learn {
   int started;
   ss_cost *cost;                  /* the outputs' error traces and cost */
   double het_tau, het_a;          /* regularizer trace; het_tau 0 = off */
+  int het_err;                    /* error-dependent variant: integrate z^a e^2 */
   double *zhet, *Zhet;            /* [n_units] trace at t0; integral of z^a over the window */
   ss_learn_stats st;
 };
@@ -280,6 +281,12 @@ int ss_learn_set_het(ss_learn *l, double tau_het, double a, ss_error *err) {
 }
 
 const double *ss_learn_het_integral(const ss_learn *l) { return l->Zhet; }
+
+int ss_learn_set_het_error(ss_learn *l, int on, ss_error *err) {
+  (void)err;
+  l->het_err = on != 0;
+  return SS_OK;
+}
 
 /* int_{t0}^{t1} z(t)^a dt of neuron n from its spikes in the log, and its
  * trace at t1: between spikes z = z_k e^{-(t - t_k)/tau}, so each piece is
@@ -504,6 +511,49 @@ static size_t piece_edges(const ss_learn *l, const ss_lif_params *pp, const bpoi
   return m + 1;
 }
 
+/* Error-dependent regularizer (paper-spec §2.8, eq. A.5): Z = int_{t0}^{t1}
+ * z(t)^a e(t)^2 dt of neuron n, and its trace z at t1.  Breakpoints are
+ * its own spikes (z jumps) and its error points ep (the forward traces
+ * after the events at each time; fd, fr at t0 before them).  In between,
+ * z = z_k e^{-x/tau_het} and e = A (f_d e^{-x/tau_d} - f_r e^{-x/tau_r}),
+ * so z^a e^2 is a sum of three exponentials:
+ *   A^2 z_k^a [f_d^2 Q(2/tau_d + c) - 2 f_d f_r Q(1/tau_d + 1/tau_r + c) + f_r^2 Q(2/tau_r + c)],
+ * c = a/tau_het, Q(k) = (1 - e^{-k L})/k (every rate > 0). */
+static void het_window_err(ss_learn *l, uint32_t n, const ss_log_rec *rec, size_t n_rec, const errpt *ep, size_t nep,
+                           double fd, double fr, double t0, double t1) {
+  const double tau = l->het_tau, a = l->het_a, td = l->p.tau_decay, tr = l->p.tau_rise, A2 = l->A * l->A;
+  const double c = a / tau, k1 = 2.0 / td + c, k2 = 1.0 / td + 1.0 / tr + c, k3 = 2.0 / tr + c;
+  double z = l->zhet[n], t = t0, Z = 0;
+  size_t ir = 0, ie = 0;
+  for (;;) {
+    while (ir < n_rec && rec[ir].code != SS_LOG_SPIKE) ++ir;
+    double ts = ir < n_rec ? rec[ir].t : t1, te = ie < nep ? ep[ie].t : t1;
+    double tn = ts < te ? ts : te;
+    if (tn > t1) tn = t1;
+    double L = tn - t;
+    if (L > 0) {
+      double za = a == 0 ? 1.0 : pow(z, a);
+      if (za != 0)
+        Z += A2 * za *
+             (fd * fd * -expm1(-k1 * L) / k1 - 2.0 * fd * fr * -expm1(-k2 * L) / k2 + fr * fr * -expm1(-k3 * L) / k3);
+      z *= exp(-L / tau);
+      fd *= exp(-L / td);
+      fr *= exp(-L / tr);
+      t = tn;
+    }
+    if (!(tn < t1)) break;
+    if (ie < nep && ep[ie].t == tn) {
+      fd = ep[ie].fd;
+      fr = ep[ie].fr;
+      ++ie;
+    }
+    for (; ir < n_rec && rec[ir].t == tn; ++ir)
+      if (rec[ir].code == SS_LOG_SPIKE) z += 1.0;
+  }
+  l->Zhet[n] = Z;
+  l->zhet[n] = z;
+}
+
 /* Sweep neuron n over [t0, t1).  rec: its log records; ev: error events
  * in time order (outputs: its own; hidden: its output layer's, weighted by
  * its row Brow of B, events of other neurons ignored); fd0, fr0: its error
@@ -665,6 +715,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
       l->ep[nep++] = (errpt){ev->t, fd, fr};
     }
   }
+  if (l->het_tau > 0 && l->het_err) het_window_err(l, n, in->rec, in->n_rec, l->ep, nep, in->fd0, in->fr0, t0, t1);
   /* ---- forward: breakpoints (log records, error events if asked) and the state after each */
   if (grow_bp(l, in->n_rec + (l->p.err_breakpoints ? nep : 0) + 2)) return SS_ENOMEM;
   bpoint *bp = l->bp;
@@ -909,7 +960,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
     }
   }
   /* regularizer integrals of every neuron with plastic inputs */
-  if (l->het_tau > 0)
+  if (l->het_tau > 0 && !l->het_err) /* (the error-dependent form is integrated by the sweeps) */
     for (uint32_t n = 0; n < nu; ++n)
       if (l->sweep[n]) het_window(l, n, L->rec + L->row[n], L->row[n + 1] - L->row[n], t0, t1);
   /* window-start terms (*) and carry-over (**), per delay group */

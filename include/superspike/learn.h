@@ -131,6 +131,16 @@ int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err)
 int ss_learn_set_het(ss_learn *l, double tau_het, double a, ss_error *err);
 const double *ss_learn_het_integral(const ss_learn *l); /* [n_units], or NULL */
 
+/* Error-dependent variant (paper-spec §2.8, eq. A.5; the reference code's
+ * use_error_dependent_het_term): with on != 0 the window integral becomes
+ *     Z_i = int_{t0}^{t1} z_i(t)^a e_i(t)^2 dt
+ * (e_i in 1/ms: the neuron's own error for outputs, the feedback
+ * sum_o B_io e_o of the window's B for hidden neurons), exact in closed form
+ * between the neuron's spikes and error events for any real a >= 0.  Off
+ * by default; takes effect with ss_learn_set_het (either order) from the
+ * next window on.  Always returns SS_OK. */
+int ss_learn_set_het_error(ss_learn *l, int on, ss_error *err);
+
 /* G of the last closed window, indexed by incoming slot (0 for synapses
  * that are not plastic). */
 const double *ss_learn_gradient(const ss_learn *l);
