@@ -657,12 +657,24 @@ static void progress_draw(progress *pg, const sweep *s, size_t done, size_t runn
   fflush(stderr);
 }
 
-/* Run everything, at most s->jobs at once.  0, or -1 if waiting failed. */
+/* SIGINT, SIGTERM, SIGHUP: stop the runs, write what is there, exit 1. */
+static volatile sig_atomic_t stop_signal;
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+/* Run everything, at most s->jobs at once.  0, or -1 if waiting failed or
+ * a stop signal came (the runs still going are then killed). */
 static int run_all(sweep *s) {
   progress pg = {!s->quiet && isatty(STDERR_FILENO), ss_wall_seconds(), 0};
   size_t next = 0, done = 0, running = 0, failed = 0;
   int rc = 0;
+  const char *why = "the sweep could not wait for it";
   while (done < s->n_runs) {
+    if (stop_signal) {
+      fprintf(stderr, "%ssuperspike sweep: stopped by signal %d\n", pg.enabled ? "\n" : "", (int)stop_signal);
+      why = "the sweep was stopped by a signal";
+      rc = -1;
+      break;
+    }
     while (running < (size_t)s->jobs && next < s->n_runs) {
       run *r = &s->runs[next];
       start_run(s, next++);
@@ -699,7 +711,7 @@ static int run_all(sweep *s) {
       if (s->runs[i].state == RUN_RUNNING) {
         kill(s->runs[i].pid, SIGTERM);
         waitpid(s->runs[i].pid, NULL, 0);
-        fail_run(&s->runs[i], "killed", xprintf("stopped: the sweep could not wait for it"));
+        fail_run(&s->runs[i], "killed", xprintf("%s", why));
       }
     for (size_t i = next; i < s->n_runs; ++i) fail_run(&s->runs[i], "not-run", xprintf("not started"));
   }
@@ -939,8 +951,15 @@ int ss_cmd_sweep(int argc, char **argv) {
   }
   signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would make waitpid fail */
   s.exe = find_self();
+  struct sigaction sa, old[3];
+  static const int stop_sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal; /* no SA_RESTART: waitpid returns EINTR */
+  sigemptyset(&sa.sa_mask);
+  for (int k = 0; k < 3; ++k) sigaction(stop_sigs[k], &sa, &old[k]);
   double w0 = ss_wall_seconds();
   int rc = run_all(&s);
+  for (int k = 0; k < 3; ++k) sigaction(stop_sigs[k], &old[k], NULL);
   for (size_t p = 0; p < s.n_points; ++p)
     if (mean_curve(&s, p)) rc = -1;
   if (write_tables(&s)) rc = -1;
@@ -954,9 +973,14 @@ int ss_cmd_sweep(int argc, char **argv) {
   if (n_failed) {
     fflush(stdout);
     fprintf(stderr, "superspike sweep: %zu of %zu runs failed:\n", n_failed, s.n_runs);
-    for (size_t i = 0; i < s.n_runs; ++i)
-      if (!s.runs[i].ok)
+    size_t shown = 0;
+    for (size_t i = 0; i < s.n_runs && shown < 20; ++i)
+      if (!s.runs[i].ok) {
         fprintf(stderr, "  %s: %s: %s\n", s.runs[i].dir, s.runs[i].status, s.runs[i].why ? s.runs[i].why : "");
+        ++shown;
+      }
+    if (n_failed > shown)
+      fprintf(stderr, "  ... and %zu more (see the status column of %s/runs.tsv)\n", n_failed - shown, s.out);
   }
   if (!rc && !n_failed) status = 0;
 done:
