@@ -132,8 +132,9 @@ static int make_dirs(const char *path) {
     }
   }
   struct stat st;
-  if (!rc && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
-    if (!errno) errno = ENOTDIR;
+  if (!rc && stat(p, &st) != 0) rc = -1;
+  if (!rc && !S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
     rc = -1;
   }
   free(p);
@@ -165,6 +166,7 @@ typedef struct run {
 
 typedef struct sweep {
   const char *config, *out, *engine, *seeds_arg, *jobs_arg;
+  char *out_owned;
   const char **sets;
   size_t n_sets;
   dim *dims;
@@ -408,6 +410,9 @@ static int parse_args(sweep *s, int argc, char **argv) {
   if (!s->config) return bad_option("missing CONFIG");
   if (!s->out) return bad_option("missing --out DIR");
   if (!*s->out) return bad_option("option --out: empty directory name");
+  size_t len = strlen(s->out); /* no trailing '/': DIR/POINT, not DIR//POINT */
+  while (len > 1 && s->out[len - 1] == '/') --len;
+  s->out = s->out_owned = xstrndup(s->out, len);
   if (parse_seeds(s, s->seeds_arg ? s->seeds_arg : "1")) return -1;
   if (s->jobs_arg && parse_jobs(s, s->jobs_arg)) return -1;
   /* a key both swept and set */
@@ -925,6 +930,7 @@ static void sweep_free(sweep *s) {
   }
   free(s->runs);
   free(s->exe);
+  free(s->out_owned);
 }
 
 int ss_cmd_sweep(int argc, char **argv) {
@@ -967,8 +973,9 @@ int ss_cmd_sweep(int argc, char **argv) {
   size_t n_failed = 0;
   for (size_t i = 0; i < s.n_runs; ++i) n_failed += !s.runs[i].ok;
   if (!s.quiet)
-    printf("sweep: %zu runs (%zu point%s x %zu seed%s, -j %ld) in %.3f s, %zu ok; results in %s\n", s.n_runs,
-           s.n_points, s.n_points == 1 ? "" : "s", s.n_seeds, s.n_seeds == 1 ? "" : "s", s.jobs, wall,
+    printf("sweep: %zu run%s (%zu point%s x %zu seed%s, -j %ld) in %.3f s, %zu ok; results in %s\n", s.n_runs,
+           s.n_runs == 1 ? "" : "s", s.n_points, s.n_points == 1 ? "" : "s", s.n_seeds, s.n_seeds == 1 ? "" : "s",
+           s.jobs, wall,
            s.n_runs - n_failed, s.out);
   if (n_failed) {
     fflush(stdout);
