@@ -547,7 +547,7 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   static const char *const modes[] = {"online", "per_trial", NULL};
   static const char *const optims[] = {"rmaxprop", "rmsprop", "fixed", NULL};
   static const char *const norms[] = {"area", "peak", NULL};
-  static const char *const surrs[] = {"paper", "linear", NULL};
+  static const char *const surrs[] = {"paper", "linear", "reference", NULL};
   static const char *const scheds[] = {"cumulative", "absolute", NULL};
   ss_learning_spec *L = calloc(1, sizeof *L);
   if (!L) return ss_error_set(err, SS_ENOMEM, "out of memory");
@@ -612,6 +612,8 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   if ((rc = get_pos(x, sec, "beta", SS_UNIT_NONE, 0, L->lp.beta, &L->lp.beta, 0, err))) return rc;
   if ((rc = ss_config_get_choice(c, sec, "surrogate", 0, surrs, 0, &k, err))) return rc;
   L->lp.surrogate = (ss_surrogate)k;
+  if ((rc = ss_config_get_number(c, sec, "u_cut", SS_UNIT_VOLTAGE, 0, L->lp.u_cut, &L->lp.u_cut, err))) return rc;
+  if ((rc = ss_config_get_bool(c, sec, "het_error", 0, 0, &L->het_error, err))) return rc;
   if ((rc = ss_config_get_int(c, sec, "quadrature", 0, 1, 16, L->lp.n_gl, &q, err))) return rc;
   L->lp.n_gl = (int)q;
   if ((rc = get_pos(x, sec, "h_max", SS_UNIT_TIME, 0, L->lp.h_max, &L->lp.h_max, 0, err))) return rc;

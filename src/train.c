@@ -247,6 +247,7 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
         goto fail;
       }
       if (ss_learn_set_het(tr->l, L->het_tau, L->het_a, err)) goto fail;
+      if (L->het_error) ss_learn_set_het_error(tr->l, 1, err);
     }
     ss_optim_params op = L->op;
     op.r0 = L->r0[j];
@@ -329,8 +330,13 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
        * (paper-spec §2.11); G = int e lambda dt is unit-free, and
        * int w_V z^a ds_s = 1e-6 w_mV Z_ms, so relative to G the term is
        * -(1e-6 / 5) rho w_mV Z_ms (area-normalised alpha). */
+      /* The error-dependent variant accumulates rho w z^a e_code^2 per step
+       * with e_code = dt e (dt = 0.1 ms): int w_V z^a e_s^2 ds_s x 1e-4 s =
+       * 1e-4 w_mV Z_ms (Z = int z^a e_ms^2 dt_ms), i.e. -2e-5 rho w_mV Z
+       * relative to G. */
       const double *Z = ss_learn_het_integral(tr->l);
-      for (size_t m = 0; m < pj->n; ++m) pj->reg[m] = -2e-7 * pj->rho * pj->w[m] * Z[net->out_post[pj->k[m]]];
+      const double sc = L->het_error ? -2e-5 : -2e-7;
+      for (size_t m = 0; m < pj->n; ++m) pj->reg[m] = sc * pj->rho * pj->w[m] * Z[net->out_post[pj->k[m]]];
     }
     if (tr->dumping) {
       const ss_proj *pr = &net->projs[pj->proj];

@@ -46,6 +46,7 @@ typedef struct ss_learning_spec {
   double *r0;                 /* [n_projs] learning rate (mV) */
   double *rho;                /* [n_projs] heterosynaptic regularizer strength, 0 = none */
   double het_tau, het_a;      /* its trace time constant (ms) and exponent */
+  int het_error;              /* error-dependent variant: -rho w z^a e^2 (eq. A.5) */
 } ss_learning_spec;
 
 typedef struct ss_experiment {
