@@ -31,6 +31,7 @@
 #include "superspike/rng.h"
 #include "superspike/source.h"
 #include "superspike/spikefile.h"
+#include "superspike/spikestats.h"
 #include "superspike/task.h"
 #include "superspike/curves.h"
 #include "superspike/train.h"

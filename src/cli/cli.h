@@ -11,6 +11,7 @@ int ss_cmd_simulate(int argc, char **argv);
 int ss_cmd_train(int argc, char **argv);
 int ss_cmd_task(int argc, char **argv);
 int ss_cmd_sweep(int argc, char **argv);
+int ss_cmd_stats(int argc, char **argv);
 
 /* options.c: CONFIG [--out DIR] [--set S.K=V]... [--engine E] [--dt DT]
  * [--method M] [--seed N] [--quiet], plus command-specific options with a

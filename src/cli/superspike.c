@@ -17,6 +17,7 @@ static void usage(FILE *fp) {
           "  train CONFIG [--out DIR]      train its plastic projections with SuperSpike\n"
           "  task KIND [OPTIONS]           generate a task: xor stimuli, image targets, ...\n"
           "  sweep CONFIG [OPTIONS]        many seeds / parameter values in parallel\n"
+          "  stats RASTER [OPTIONS]        firing rates, ISIs and CVs of a spike file\n"
           "\n"
           "Options:\n"
           "  -h, --help     show this help (COMMAND --help: help of a command)\n"
@@ -46,6 +47,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "train")) return ss_cmd_train(argc - 1, argv + 1);
   if (!strcmp(cmd, "task")) return ss_cmd_task(argc - 1, argv + 1);
   if (!strcmp(cmd, "sweep")) return ss_cmd_sweep(argc - 1, argv + 1);
+  if (!strcmp(cmd, "stats")) return ss_cmd_stats(argc - 1, argv + 1);
   fprintf(stderr, "superspike: unknown command '%s' (try 'superspike --help')\n", cmd);
   return 2;
 }
