@@ -9,10 +9,11 @@
 # of learning.r0 with -j 2 write every run's outputs and the aggregate files;
 # mean_curve.dat equals the mean, sd, min, max and median of the runs' cost
 # columns computed here with awk; -j 1 gives byte-identical learning and mean
-# curves; seeds and grid values reach the runs; a grid value that makes train
-# fail gives exit 1, names the failing runs with their error, and the other
-# point is still aggregated; arguments after -- reach train; bad options exit
-# 2 with a message naming the option and create nothing.
+# curves; seeds and grid values reach the runs; two grid keys make their
+# cartesian product; a grid value that makes train fail gives exit 1, names
+# the failing runs with their error, and the other point is still
+# aggregated; arguments after -- reach train; bad options exit 2 with a
+# message naming the option and create nothing.
 set -u
 
 : "${SS_BIN:?SS_BIN must name the superspike program}"
@@ -173,6 +174,15 @@ check "arguments after -- reach train (5 s: 10 windows)" \
   test "$(grep -v '^#' "$T/all/all/seed-1/learning_curve.dat" | grep -c .)" -eq 10
 check "one run: sd 0, n 1" awk '!/^#/ { if ($3 != 0 || $7 != 1) exit 1; n++ } END { exit n != 10 }' \
   "$T/all/all/mean_curve.dat"
+
+# ------------------------------------------------------------ two grid keys
+run sweep "$CFG" --out "$T/two" --grid learning.r0=1mV,0.5mV --grid run.duration=2s,3s -j 2 -q
+check "two grid keys: exit 0" test "$rc" -eq 0
+check "two grid keys: points in order, the first key slowest" \
+  test "$(awk -F'\t' 'NR > 1 { printf "%s|%s|%s;", $1, $2, $3 }' "$T/two/points.tsv")" = \
+  "r0=1mV,duration=2s|1mV|2s;r0=1mV,duration=3s|1mV|3s;r0=0.5mV,duration=2s|0.5mV|2s;r0=0.5mV,duration=3s|0.5mV|3s;"
+check "two grid keys: each point's value reaches its runs (3 s: 6 windows)" \
+  test "$(grep -v '^#' "$T/two/r0=0.5mV,duration=3s/mean_curve.dat" | grep -c .)" -eq 6
 
 # ------------------------------------------------------------ bad options
 # bad WHAT ARGS...: exit 2, a message containing WHAT, nothing created
