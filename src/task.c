@@ -410,7 +410,7 @@ static int snake_pixel(const snake *sn, double x, double y) {
   if (!in[0] && !in[1]) return 0;
   /* crossings at x = L/4 + m L/2; the snake on top alternates with m */
   double m = floor((x - SNAKE_L / 4) / (SNAKE_L / 2) + 0.5);
-  int top = ((long)m % 2 + 2) % 2;
+  int top = (int)(((long)m % 2 + 2) % 2);
   int under = 1 - top;
   if (in[top]) return 1;
   /* only `under` covers the point: light if too close to the upper snake */
