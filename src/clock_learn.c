@@ -95,7 +95,15 @@ struct ss_clock_learn {
   size_t n_err, cap_err;
   ss_err_rec *err_last;  /* ... of the last closed window */
   size_t n_err_last, cap_err_last;
+  /* synapse probe (figures): rows of CL_PROBE_COLS values per step in range */
+  int probe_on;
+  uint32_t probe_slot, probe_post;
+  double probe_t0, probe_t1;
+  double *probe;
+  size_t n_probe, cap_probe;
 };
+
+#define CL_PROBE_COLS 7
 
 static int log_err(ss_clock_learn *c, double t, uint32_t u, int32_t sign) {
   if (c->n_err == c->cap_err) {
@@ -276,6 +284,7 @@ void ss_clock_learn_destroy(ss_clock_learn *c) {
   free(c->pop_spikes);
   free(c->err_log);
   free(c->err_last);
+  free(c->probe);
   free(c->plastic);
   free(c->targets);
   free(c->pc);
@@ -559,6 +568,42 @@ static int step_exact(ss_clock_learn *c, ss_error *err) {
   return SS_OK;
 }
 
+/* ------------------------------------------------------------ synapse probe */
+
+static int probe_take(ss_clock_learn *c, const double *row) {
+  if (c->n_probe + CL_PROBE_COLS > c->cap_probe) {
+    size_t cap = c->cap_probe ? 2 * c->cap_probe : 64 * CL_PROBE_COLS;
+    double *r = ss_realloc_array(c->probe, cap, sizeof *r);
+    if (!r) return SS_ENOMEM;
+    c->probe = r;
+    c->cap_probe = cap;
+  }
+  memcpy(c->probe + c->n_probe, row, CL_PROBE_COLS * sizeof *row);
+  c->n_probe += CL_PROBE_COLS;
+  return SS_OK;
+}
+
+int ss_clock_learn_probe(ss_clock_learn *c, uint32_t slot, double t_from, double t_to, ss_error *err) {
+  const ss_net *net = c->net;
+  if (slot >= net->in_ptr[net->n_units]) return ss_error_set(err, SS_EINVAL, "synapse probe: no incoming slot %u", slot);
+  if (!(t_from < t_to)) return ss_error_set(err, SS_EINVAL, "synapse probe: empty time range");
+  if (c->cp.flavour != SS_CL_REFERENCE)
+    return ss_error_set(err, SS_EINVAL, "synapse probe: only with the reference flavour");
+  uint32_t u = 0;
+  while (net->in_ptr[u + 1] <= slot) ++u;
+  c->probe_on = 1;
+  c->probe_slot = slot;
+  c->probe_post = u;
+  c->probe_t0 = t_from;
+  c->probe_t1 = t_to;
+  return SS_OK;
+}
+
+const double *ss_clock_learn_probe_rows(const ss_clock_learn *c, size_t *n_rows) {
+  *n_rows = c->n_probe / CL_PROBE_COLS;
+  return c->probe;
+}
+
 /* ------------------------------------------------------------ REFERENCE flavour */
 
 static int push_err(ss_clock_learn *c, uint32_t u, int neg, uint64_t n) {
@@ -690,6 +735,13 @@ static int step_reference(ss_clock_learn *c, ss_error *err) {
         if (acc) c->acc[s] += ef * eu;
       }
     }
+  }
+  if (c->probe_on && t >= c->probe_t0 && t < c->probe_t1) {
+    uint32_t s = c->probe_slot, u = c->probe_post;
+    const ss_pop *pp = &net->pops[net->unit_pop[u]];
+    double row[CL_PROBE_COLS] = {t, c->y[c->slot_grp[s]], c->v[u] + pp->lif.u_rest, surrogate(c, &pp->lif, c->v[u]),
+                                 c->trf[u], c->h2[s], c->acc[s]};
+    if (probe_take(c, row)) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
   }
   /* 4h. z~ follows z (Euler, tau_mem of the post population) */
   for (uint32_t g = 0; g < net->n_groups; ++g)

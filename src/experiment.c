@@ -393,12 +393,12 @@ static int load_projection(ss_experiment *x, size_t sec, const char *name, ss_er
 }
 
 static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error *err) {
-  static const char *const types[] = {"spikes", "state", NULL};
+  static const char *const types[] = {"spikes", "state", "synapse", NULL};
   int type, rc;
-  uint32_t pop;
+  uint32_t pop = 0;
   const char *file;
   if ((rc = ss_config_get_choice(x->cfg, sec, "type", 1, types, 0, &type, err))) return rc;
-  if ((rc = pop_ref(x, sec, "population", &pop, err))) return rc;
+  if (type != 2 && (rc = pop_ref(x, sec, "population", &pop, err))) return rc;
   char defname[SS_NAME_MAX + 8];
   snprintf(defname, sizeof defname, "%s.%s", name, type == 0 ? "ras" : "dat");
   if ((rc = ss_config_get_string(x->cfg, sec, "file", 0, defname, &file, err))) return rc;
@@ -423,6 +423,47 @@ static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error
   if (!(t_from < t_to)) {
     free(path);
     return key_error(x, sec, "stop", SS_EINVAL, err, "must be after start");
+  }
+  if (type == 2) { /* one plastic synapse's learning variables (clock engine, training) */
+    const char *pj;
+    long long pre, post;
+    if ((rc = ss_config_get_string(x->cfg, sec, "projection", 1, NULL, &pj, err))) goto syn_out;
+    int j = ss_net_find_proj(x->net, pj);
+    if (j < 0) {
+      rc = key_error(x, sec, "projection", SS_EINVAL, err, "no projection named '%s'", pj);
+      goto syn_out;
+    }
+    const ss_proj *pr = &x->net->projs[j];
+    if ((rc = ss_config_get_int(x->cfg, sec, "pre", 1, 0, x->net->pops[pr->pre].size - 1, 0, &pre, err)) ||
+        (rc = ss_config_get_int(x->cfg, sec, "post", 1, 0, x->net->pops[pr->post].size - 1, 0, &post, err)))
+      goto syn_out;
+    if (x->probe_path) {
+      rc = key_error(x, sec, "type", SS_EINVAL, err, "only one synapse monitor per experiment");
+      goto syn_out;
+    }
+    if (!x->net->out_slot || !x->learn) {
+      rc = key_error(x, sec, "type", SS_EINVAL, err, "synapse monitors record learning: they need a [learning] section");
+      goto syn_out;
+    }
+    /* find the synapse among the pre neuron's delay groups of this projection */
+    uint32_t a = x->net->pops[pr->pre].offset + (uint32_t)pre, b = x->net->pops[pr->post].offset + (uint32_t)post;
+    int64_t slot = -1;
+    for (uint32_t g = x->net->grp_ptr[a]; g < x->net->grp_ptr[a + 1] && slot < 0; ++g)
+      if (x->net->grp_proj[g] == (uint32_t)j)
+        for (uint64_t k = x->net->grp_start[g]; k < x->net->grp_start[g + 1]; ++k)
+          if (x->net->out_post[k] == b) slot = x->net->out_slot[k];
+    if (slot < 0) {
+      rc = key_error(x, sec, "post", SS_EINVAL, err, "projection '%s' has no synapse %lld -> %lld", pj, pre, post);
+      goto syn_out;
+    }
+    x->probe_slot = (uint32_t)slot;
+    x->probe_t0 = t_from;
+    x->probe_t1 = isinf(t_to) ? x->duration : t_to;
+    x->probe_path = path;
+    path = NULL;
+  syn_out:
+    free(path);
+    return rc;
   }
   if (type == 0) {
     /* a whole-run monitor must be the population's only one (two would
@@ -876,6 +917,7 @@ void ss_experiment_destroy(ss_experiment *x) {
   if (x->weights_out && x->net)
     for (uint32_t p = 0; p < x->net->n_projs; ++p) free(x->weights_out[p]);
   free(x->weights_out);
+  free(x->probe_path);
   learning_free(x->learn, x->net ? x->net->n_pops : 0);
   free(x->sources);
   ss_record_destroy(x->rec);

@@ -222,6 +222,13 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
         (clock ? ss_clock_learn_add_hidden(tr->cl, p, L->fb_from[p], L->fb[p], L->fb_proj[p], L->fb_seed[p], err)
                : ss_learn_add_hidden(tr->l, p, L->fb_from[p], L->fb[p], L->fb_proj[p], L->fb_seed[p], err)))
       goto fail;
+  if (x->probe_path) {
+    if (!clock) {
+      ss_error_set(err, SS_EINVAL, "synapse monitors need engine = clock (the per-step reference learner)");
+      goto fail;
+    }
+    if (ss_clock_learn_probe(tr->cl, x->probe_slot, x->probe_t0, x->probe_t1, err)) goto fail;
+  }
   tr->pp = calloc(net->n_projs ? net->n_projs : 1, sizeof *tr->pp);
   if (!tr->pp) goto oom;
   for (uint32_t j = 0; j < net->n_projs; ++j) {
@@ -434,6 +441,20 @@ static int write_outcomes(const ss_trainer *tr, uint32_t p, ss_error *err) {
   return ss_afile_commit(&f, err);
 }
 
+/* The synapse monitor of the clock engine (paper Fig. 3 traces). */
+static int write_probe(const ss_trainer *tr, ss_error *err) {
+  ss_afile f;
+  int rc = ss_afile_open(&f, tr->x->probe_path, err);
+  if (rc) return rc;
+  size_t n;
+  const double *r = ss_clock_learn_probe_rows(tr->cl, &n);
+  fprintf(f.fp, "# one plastic synapse, every step (reference learner, code units)\n"
+                "# time(s) x U_post(mV) sigma_prime e_post lambda int_e_lambda_window\n");
+  for (size_t k = 0; k < n; ++k, r += 7)
+    fprintf(f.fp, "%.10g %.8g %.8g %.8g %.8g %.8g %.8g\n", r[0] / 1000.0, r[1], r[2], r[3], r[4], r[5], r[6]);
+  return ss_afile_commit(&f, err);
+}
+
 static int write_curve(const ss_trainer *tr, ss_error *err) {
   const ss_net *net = tr->x->net;
   char *path = path_in(tr->x->out_dir, "learning_curve.dat");
@@ -483,6 +504,7 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
     if (rc) return rc;
   }
   if ((rc = write_curve(tr, err))) return rc;
+  if (tr->cl && x->probe_path && (rc = write_probe(tr, err))) return rc;
   for (uint32_t p = 0; p < net->n_pops; ++p)
     if (tr->cls[p] && (rc = write_outcomes(tr, p, err))) return rc;
   for (uint32_t p = 0; p < 2 * net->n_pops; ++p) {

@@ -234,6 +234,73 @@ START_TEST(test_classification_errors_end_to_end) {
 }
 END_TEST
 
+/* The synapse monitor (clock engine): its running integral of e lambda at
+ * the last step of a window, scaled to the learner's units (dt / tau_rise
+ * with unit-area kernels), is the G the gradient dump reports for that
+ * synapse and window; x, sigma' and lambda stay in their ranges. */
+START_TEST(test_synapse_monitor_matches_gradient_dump) {
+  const char *cfg =
+      "[run]\nduration = 1 s\nseed = 2\nengine = clock\ndt = 0.1 ms\n"
+      "[source in]\ntype = poisson\nsize = 20\nrate = 20 Hz\nperiod = 500 ms\n"
+      "[population hid]\nsize = 2\nrole = hidden\nfeedback = random\nfeedback_from = out\n"
+      "[population out]\nsize = 1\nrole = output\ntarget_times = 100 ms, 300 ms\ntarget_period = 500 ms\n"
+      "[projection in_hid]\npre = in\npost = hid\nconnect = all_to_all\nweight = normal(3 mV, 2 mV)\ndelay = 0.8 ms\n"
+      "plastic = yes\n"
+      "[projection hid_out]\npre = hid\npost = out\nconnect = all_to_all\nweight = 20 mV\ndelay = 0.8 ms\nplastic = yes\n"
+      "[monitor syn]\ntype = synapse\nprojection = in_hid\npre = 3\npost = 1\nlast = 500 ms\n"
+      "[learning]\nwindow = 500 ms\nlearning = off\n";
+  ss_experiment *x = load(cfg, NULL, 0);
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_msg(tr != NULL, "%s", err.msg);
+  char dump[256], line[512];
+  snprintf(dump, sizeof dump, "%s/g.txt", x->out_dir);
+  ck_assert_int_eq(ss_trainer_dump_gradients(tr, dump, &err), 0);
+  while (ss_trainer_step(tr, NULL, &err) == 1) {
+  }
+  ck_assert_int_eq(ss_trainer_finish(tr, 0, &err), 0);
+  double G = NAN;
+  FILE *fp = fopen(dump, "r");
+  ck_assert_ptr_nonnull(fp);
+  while (fgets(line, sizeof line, fp)) {
+    unsigned w, a, b;
+    char pj[64];
+    double g;
+    if (sscanf(line, "%u %63s %u %u %lf", &w, pj, &a, &b, &g) == 5 && w == 1 && !strcmp(pj, "in_hid") && a == 3 &&
+        b == 1)
+      G = g;
+  }
+  fclose(fp);
+  char path[256];
+  snprintf(path, sizeof path, "%s/syn.dat", x->out_dir);
+  fp = fopen(path, "r");
+  ck_assert_ptr_nonnull(fp);
+  int rows = 0;
+  double last = NAN;
+  while (fgets(line, sizeof line, fp)) {
+    if (line[0] == '#') continue;
+    double r[7];
+    ck_assert_int_eq(sscanf(line, "%lf %lf %lf %lf %lf %lf %lf", &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]), 7);
+    ck_assert(r[0] >= 0.5 - 1e-9 && r[0] < 1.0);
+    ck_assert(r[1] >= 0 && r[3] >= 0 && r[3] <= 1 && r[5] >= 0);
+    last = r[6];
+    rows++;
+  }
+  fclose(fp);
+  ck_assert_int_eq(rows, 5000);
+  ck_assert(G != 0 && isfinite(G));
+  ck_assert_msg(fabs(last * 0.1 / 5.0 - G) <= 1e-6 * fabs(G), "probe %.10g x dt/tau_r vs dump %.10g", last, G);
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+  /* the event engine has no per-step traces */
+  const char *sets[] = {"run.engine=event"};
+  x = load(cfg, sets, 1);
+  ck_assert_ptr_null(ss_trainer_create(x, &err));
+  ck_assert_str_eq(err.msg, "synapse monitors need engine = clock (the per-step reference learner)");
+  ss_experiment_destroy(x);
+}
+END_TEST
+
 START_TEST(test_first_rmaxprop_update_moves_every_weight_by_r0) {
   const char *sets[] = {"run.duration=0.5 s"};
   ss_experiment *x = load(five_spikes, sets, 1);
@@ -517,6 +584,7 @@ int main(void) {
   tcase_add_test(tc, test_first_rmaxprop_update_moves_every_weight_by_r0);
   tcase_add_test(tc, test_error_traces_match_closed_form);
   tcase_add_test(tc, test_classification_errors_end_to_end);
+  tcase_add_test(tc, test_synapse_monitor_matches_gradient_dump);
   tcase_add_test(tc, test_training_is_deterministic_and_off_means_frozen);
   tcase_add_test(tc, test_resume_from_checkpoint_is_bit_identical);
   tcase_add_test(tc, test_gradient_dump_and_regularizer_integral);

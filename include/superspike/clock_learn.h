@@ -170,6 +170,16 @@ void ss_clock_learn_state(const ss_clock_learn *cl, uint32_t u, double *U, doubl
 const ss_err_rec *ss_clock_learn_errors(const ss_clock_learn *c, size_t *n);
 uint64_t ss_clock_learn_pop_spikes(const ss_clock_learn *c, uint32_t pop);
 
+/* Synapse probe (paper Fig. 3), reference flavour: at every step with
+ * t_from <= t < t_to record, for the plastic synapse at incoming slot
+ * `slot`, the row {t (ms), x = its presynaptic PSP trace z~, U of the post
+ * neuron (mV), sigma'(U), the post neuron's filtered error e (code units,
+ * per step), its eligibility lambda (el_flt, code units), the window
+ * accumulator of e lambda so far}.  Call before running. */
+int ss_clock_learn_probe(ss_clock_learn *c, uint32_t slot, double t_from, double t_to, ss_error *err);
+/* The recorded rows (7 doubles each) and their number. */
+const double *ss_clock_learn_probe_rows(const ss_clock_learn *c, size_t *n_rows);
+
 #ifdef __cplusplus
 }
 #endif

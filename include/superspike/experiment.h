@@ -62,6 +62,9 @@ typedef struct ss_experiment {
   char *out_dir;             /* monitors' files are relative to it */
   char **weights_out;        /* [n_projs]: path to write final weights, or NULL */
   ss_learning_spec *learn;   /* NULL without a [learning] section */
+  char *probe_path;          /* a synapse monitor's file (training, clock engine), or NULL */
+  uint32_t probe_slot;       /* ... its incoming slot and time range (ms) */
+  double probe_t0, probe_t1;
 } ss_experiment;
 
 /* Load `path`, apply the `--set` overrides, validate everything (unknown

@@ -58,6 +58,11 @@ int ss_cmd_simulate(int argc, char **argv) {
     fprintf(stderr, "superspike: %s\n", err.msg);
     goto done;
   }
+  if (x->probe_path) {
+    fprintf(stderr, "superspike: %s: synapse monitors record learning: use superspike train\n", config);
+    ss_experiment_destroy(x);
+    goto done;
+  }
   ss_engine *e = NULL;
   ss_clock *c = NULL;
   if (x->engine == SS_ENGINE_EVENT) e = ss_engine_create(x->net, x->sources, x->rec, &err);
