@@ -251,6 +251,22 @@ else
   check "a checkpoint of another configuration is refused" grep -q "config" "$T/e"
 fi
 
+# ---- superspike stats: hand-computed rates, CVs and ISIs
+printf '0.010 0\n0.020 0\n0.025 1\n0.040 0\n0.100 2\n' >"$T/st.ras"
+run "$T/o" "$T/e" stats "$T/st.ras" --size 3 --from 0s --to 0.2s --out "$T/st"
+check "stats runs" test "$rc" -eq 0
+check "stats: neuron 0 has 3 spikes, 15 Hz, cv sqrt(50)/15" \
+  awk '$1 == 0 { exit !($2 == 3 && $3 == 15 && ($4 - 0.4714045208) ^ 2 < 1e-16) }' "$T/st_neurons.dat"
+check "stats: neuron 1 has no cv" awk '$1 == 1 { exit !($2 == 1 && $4 == "nan") }' "$T/st_neurons.dat"
+check "stats: two ISIs, 10 and 20 ms" test "$(grep -v '^#' "$T/st_isi.dat" | tr '\n' ' ')" = "10 20 "
+run "$T/o" "$T/e" stats "$T/st.ras" --size 2 --out "$T/st2"
+check "stats: an id out of range names the file and line" grep -q "st.ras:5: field 'id'" "$T/e"
+check "stats: ... and writes nothing" test ! -e "$T/st2_neurons.dat"
+run "$T/o" "$T/e" stats "$T/st.ras" --size 3 --out "$T/st" --from 5
+check "stats: a time without a unit is refused" test "$rc" -eq 2
+run "$T/o" "$T/e" stats "$T/st.ras" --size 0 --out "$T/st"
+check "stats: --size 0 is refused" test "$rc" -eq 2
+
 check "the corpus has at least 30 cases" test "$n_bad" -ge 30
 # temporary files nowhere (e.g. next to a monitor file outside --out)
 leftover=$(find "$T" "$bad" -name '*.tmp.*' 2>/dev/null)
