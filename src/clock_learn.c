@@ -836,3 +836,134 @@ void ss_clock_learn_state(const ss_clock_learn *c, uint32_t u, double *U, double
   *U = (p->kind == SS_POP_LIF ? p->lif.u_rest : 0.0) + c->v[u];
   *I = c->I[u];
 }
+
+/* ------------------------------------------------------------ checkpoints */
+
+/* A ring of u32 vectors as counts + concatenated entries. */
+static int ring_save(ss_ckpt_writer *w, const char *name, const u32vec *r, uint32_t n, ss_error *err) {
+  char s[SS_CKPT_NAME_MAX + 1];
+  size_t tot = 0;
+  uint64_t *cnt = ss_malloc_array(n ? n : 1, sizeof *cnt);
+  if (!cnt) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
+  for (uint32_t k = 0; k < n; ++k) tot += cnt[k] = r[k].n;
+  uint32_t *all = ss_malloc_array(tot ? tot : 1, sizeof *all);
+  if (!all) {
+    free(cnt);
+    return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
+  }
+  size_t m = 0;
+  for (uint32_t k = 0; k < n; ++k)
+    for (size_t j = 0; j < r[k].n; ++j) all[m++] = r[k].a[j];
+  snprintf(s, sizeof s, "%s.n", name);
+  int rc = ss_ckpt_add_u64(w, s, cnt, n, err);
+  snprintf(s, sizeof s, "%s.a", name);
+  if (!rc) rc = ss_ckpt_add_u32(w, s, all, tot, err);
+  free(cnt);
+  free(all);
+  return rc;
+}
+
+static int ring_load(const ss_ckpt *ck, const char *name, u32vec *r, uint32_t n, ss_error *err) {
+  char s[SS_CKPT_NAME_MAX + 1];
+  uint64_t *cnt = ss_malloc_array(n ? n : 1, sizeof *cnt);
+  if (!cnt) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
+  snprintf(s, sizeof s, "%s.n", name);
+  int rc = ss_ckpt_get_u64(ck, s, cnt, n, err);
+  size_t tot = 0;
+  for (uint32_t k = 0; k < n && !rc; ++k) tot += cnt[k];
+  uint32_t *all = rc ? NULL : ss_malloc_array(tot ? tot : 1, sizeof *all);
+  if (!rc && !all) rc = ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
+  snprintf(s, sizeof s, "%s.a", name);
+  if (!rc) rc = ss_ckpt_get_u32(ck, s, all, tot, err);
+  size_t m = 0;
+  for (uint32_t k = 0; k < n && !rc; ++k) {
+    r[k].n = 0;
+    for (uint64_t j = 0; j < cnt[k] && !rc; ++j)
+      if (vec_push(&r[k], all[m++])) rc = ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
+  }
+  free(cnt);
+  free(all);
+  return rc;
+}
+
+typedef struct f64sec {
+  const char *name;
+  double *a;
+  size_t n;
+} f64sec;
+
+static size_t f64_sections(const ss_clock_learn *c, f64sec *s) {
+  const ss_net *net = c->net;
+  size_t nu = net->n_units, ng = net->n_groups, S = net->n_syn, k = 0;
+  s[k++] = (f64sec){"clk.v", c->v, nu};
+  s[k++] = (f64sec){"clk.I", c->I, nu};
+  s[k++] = (f64sec){"clk.fd", c->fd, nu};
+  s[k++] = (f64sec){"clk.fr", c->fr, nu};
+  s[k++] = (f64sec){"clk.e", c->e, nu};
+  s[k++] = (f64sec){"clk.tr", c->tr, nu};
+  s[k++] = (f64sec){"clk.trf", c->trf, nu};
+  s[k++] = (f64sec){"clk.eprev", c->err_prev, nu};
+  s[k++] = (f64sec){"clk.y", c->y, ng};
+  s[k++] = (f64sec){"clk.z", c->z, ng};
+  s[k++] = (f64sec){"clk.h1", c->h1, S};
+  s[k++] = (f64sec){"clk.h2", c->h2, S};
+  s[k++] = (f64sec){"clk.acc", c->acc, S};
+  if (c->sp_hist) {
+    s[k++] = (f64sec){"clk.sph", c->sp_hist, (size_t)c->n_hist * nu};
+    s[k++] = (f64sec){"clk.zth", c->zt_hist, (size_t)c->n_hist * ng};
+  }
+  return k;
+}
+
+int ss_clock_learn_save(const ss_clock_learn *c, ss_ckpt_writer *w, ss_error *err) {
+  const ss_net *net = c->net;
+  uint64_t sc[4] = {c->n, c->n_trial, c->windows, (uint64_t)c->need_fb};
+  uint64_t st[6] = {c->st.events, c->st.syn_events, c->st.spikes, c->st.input_spikes, c->st.predictions, c->st.steps};
+  int rc = ss_ckpt_add_u64(w, "clk.sc", sc, 4, err);
+  if (!rc) rc = ss_ckpt_add_u64(w, "clk.st", st, 6, err);
+  if (!rc) rc = ss_ckpt_add_u64(w, "clk.pops", c->pop_spikes, net->n_pops, err);
+  if (!rc) rc = ss_ckpt_add_u32(w, "clk.ref", (const uint32_t *)(const void *)c->ref, net->n_units, err);
+  f64sec s[16];
+  size_t ns = f64_sections(c, s);
+  for (size_t k = 0; k < ns && !rc; ++k) rc = ss_ckpt_add_f64(w, s[k].name, s[k].a, s[k].n, err);
+  if (!rc) rc = ring_save(w, "clk.ring", c->ring, c->n_ring, err);
+  if (!rc && c->ering) rc = ring_save(w, "clk.ering", c->ering, c->n_ering, err);
+  if (!rc && c->fring) rc = ring_save(w, "clk.fring", c->fring, c->n_fring, err);
+  if (!rc && c->probe_on) rc = ss_ckpt_add_f64(w, "clk.probe", c->probe, c->n_probe, err);
+  return rc;
+}
+
+int ss_clock_learn_load(ss_clock_learn *c, const ss_ckpt *ck, ss_error *err) {
+  const ss_net *net = c->net;
+  if (!c->prepared) prepare(c);
+  uint64_t sc[4], st[6];
+  int rc = ss_ckpt_get_u64(ck, "clk.sc", sc, 4, err);
+  if (!rc) rc = ss_ckpt_get_u64(ck, "clk.st", st, 6, err);
+  if (!rc) rc = ss_ckpt_get_u64(ck, "clk.pops", c->pop_spikes, net->n_pops, err);
+  if (!rc) rc = ss_ckpt_get_u32(ck, "clk.ref", (uint32_t *)(void *)c->ref, net->n_units, err);
+  f64sec s[16];
+  size_t ns = f64_sections(c, s);
+  for (size_t k = 0; k < ns && !rc; ++k) rc = ss_ckpt_get_f64(ck, s[k].name, s[k].a, s[k].n, err);
+  if (!rc) rc = ring_load(ck, "clk.ring", c->ring, c->n_ring, err);
+  if (!rc && c->ering) rc = ring_load(ck, "clk.ering", c->ering, c->n_ering, err);
+  if (!rc && c->fring) rc = ring_load(ck, "clk.fring", c->fring, c->n_fring, err);
+  if (!rc && c->probe_on) { /* the synapse monitor's rows so far */
+    size_t np = 0;
+    if (!ss_ckpt_find(ck, "clk.probe", NULL, &np) || np % CL_PROBE_COLS)
+      return ss_error_set(err, SS_EINVAL, "checkpoint: no valid synapse monitor rows (clk.probe)");
+    double *pr = ss_realloc_array(c->probe, np ? np : 1, sizeof *pr);
+    if (!pr) return ss_error_set(err, SS_ENOMEM, "clock learner: out of memory");
+    c->probe = pr;
+    c->cap_probe = np ? np : 1;
+    c->n_probe = np;
+    rc = ss_ckpt_get_f64(ck, "clk.probe", c->probe, np, err);
+  }
+  if (rc) return rc;
+  c->n = sc[0];
+  c->n_trial = sc[1];
+  c->windows = sc[2];
+  c->need_fb = (int)sc[3];
+  c->st = (ss_stats){st[0], st[1], st[2], st[3], st[4], st[5]};
+  c->n_err = 0;
+  return SS_OK;
+}

@@ -97,11 +97,6 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
     return NULL;
   }
   int clock = x->engine == SS_ENGINE_CLOCK;
-  if (clock && L->checkpoint_every) {
-    ss_error_set(err, SS_EINVAL, "checkpoints are written by the event-driven engine only: "
-                                 "set learning.checkpoint_every = 0 with engine = clock");
-    return NULL;
-  }
   double nw = x->duration / L->window;
   if (fabs(nw - nearbyint(nw)) > 1e-9 * nw || nearbyint(nw) < 1) {
     ss_error_set(err, SS_EINVAL, "run.duration (%g s) must be a whole number of learning windows (%g s)",
@@ -553,7 +548,6 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
 
 int ss_trainer_checkpoint(const ss_trainer *tr, const char *path, ss_error *err) {
   const ss_experiment *x = tr->x;
-  if (tr->cl) return ss_error_set(err, SS_EINVAL, "checkpoints are written by the event-driven engine only");
   const ss_net *net = x->net;
   ss_ckpt_writer *w = ss_ckpt_writer_create(path, ss_config_hash(x->cfg), err);
   if (!w) return err ? err->code : SS_EIO;
@@ -600,8 +594,10 @@ int ss_trainer_checkpoint(const ss_trainer *tr, const char *path, ss_error *err)
       snprintf(name, sizeof name, "eprobe%u", p);
       rc = ss_errprobe_save(tr->probe[p], w, name, err);
     }
-  if (!rc) rc = ss_engine_save(tr->e, w, err);
-  if (!rc) rc = ss_learn_save(tr->l, w, err);
+  if (!rc && tr->cl) rc = ss_clock_learn_save(tr->cl, w, err);
+  if (!rc && tr->cl) rc = ss_cost_save(tr->cost, w, err);
+  if (!rc && tr->e) rc = ss_engine_save(tr->e, w, err);
+  if (!rc && tr->l) rc = ss_learn_save(tr->l, w, err);
   if (!rc) rc = ss_record_save(x->rec, w, err);
   if (rc) {
     ss_ckpt_writer_abort(w);
@@ -614,7 +610,6 @@ int ss_trainer_resume(ss_trainer *tr, const char *path, ss_error *err) {
   ss_experiment *x = tr->x;
   ss_net *net = x->net;
   if (tr->window) return ss_error_set(err, SS_ESTATE, "resume only into a fresh trainer");
-  if (tr->cl) return ss_error_set(err, SS_EINVAL, "resume: checkpoints are for the event-driven engine only");
   ss_ckpt *ck = ss_ckpt_read(path, err);
   if (!ck) return err ? err->code : SS_EIO;
   char name[SS_CKPT_NAME_MAX + 1];
@@ -679,9 +674,10 @@ int ss_trainer_resume(ss_trainer *tr, const char *path, ss_error *err) {
       snprintf(name, sizeof name, "eprobe%u", p);
       if ((rc = ss_errprobe_load(tr->probe[p], ck, name, err))) goto out;
     }
-  if ((rc = ss_engine_load(tr->e, ck, err)) || (rc = ss_learn_resume(tr->l, tr->e, ck, err)) ||
-      (rc = ss_record_load(x->rec, ck, err)))
+  if (tr->cl ? (rc = ss_clock_learn_load(tr->cl, ck, err)) || (rc = ss_cost_load(tr->cost, ck, err))
+             : (rc = ss_engine_load(tr->e, ck, err)) || (rc = ss_learn_resume(tr->l, tr->e, ck, err)))
     goto out;
+  if ((rc = ss_record_load(x->rec, ck, err))) goto out;
 out:
   if (rc && err) ss_error_prefix(err, "resume from %s: ", path);
   ss_ckpt_free(ck);

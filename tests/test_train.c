@@ -301,6 +301,7 @@ START_TEST(test_synapse_monitor_matches_gradient_dump) {
 }
 END_TEST
 
+
 START_TEST(test_first_rmaxprop_update_moves_every_weight_by_r0) {
   const char *sets[] = {"run.duration=0.5 s"};
   ss_experiment *x = load(five_spikes, sets, 1);
@@ -372,9 +373,11 @@ typedef struct snapshot {
   double *spk_t;
 } snapshot;
 
+static const char *g_engine = "run.engine=event";
+
 static void run_with_checkpoint(const char *ckpt_at, int stop_at, const char *resume, snapshot *out) {
-  const char *sets[] = {"run.duration=30 s", "in_out.weight=normal(2 mV, 5 mV)"};
-  ss_experiment *x = load(five_spikes, sets, 2);
+  const char *sets[] = {"run.duration=30 s", "in_out.weight=normal(2 mV, 5 mV)", g_engine};
+  ss_experiment *x = load(five_spikes, sets, 3);
   ss_error err = {0};
   ss_trainer *tr = ss_trainer_create(x, &err);
   ck_assert_ptr_nonnull(tr);
@@ -456,6 +459,34 @@ START_TEST(test_resume_from_checkpoint_is_bit_identical) {
 }
 END_TEST
 
+/* The clock engine's checkpoints: the same bit-identical continuation. */
+START_TEST(test_clock_engine_resume_is_bit_identical) {
+  char ck[256];
+  snapshot a, b, c;
+  g_engine = "run.engine=clock";
+  ss_experiment_destroy(load(five_spikes, NULL, 0)); /* creates the temp dir */
+  snprintf(ck, sizeof ck, "%s/clock.ssck", g_dir);
+  run_with_checkpoint(ck, 20, NULL, &a);
+  run_with_checkpoint(NULL, 0, ck, &b);
+  ck_assert_uint_eq(a.n, b.n);
+  ck_assert(memcmp(a.w, b.w, a.n * sizeof(double)) == 0);
+  ck_assert(a.cost == b.cost);
+  ck_assert_uint_gt(a.n_spk, 0);
+  ck_assert_uint_eq(a.n_spk, b.n_spk);
+  ck_assert(memcmp(a.spk_t, b.spk_t, a.n_spk * sizeof(double)) == 0);
+  /* and it is not the event engine's run */
+  g_engine = "run.engine=event";
+  run_with_checkpoint(NULL, 0, NULL, &c);
+  ck_assert(memcmp(a.w, c.w, a.n * sizeof(double)) != 0);
+  free(a.w);
+  free(b.w);
+  free(c.w);
+  free(a.spk_t);
+  free(b.spk_t);
+  free(c.spk_t);
+}
+END_TEST
+
 /* --dump-gradients writes exactly the learner's G; the regularizer's
  * integral of z^a equals a numerical integral over the recorded spikes. */
 START_TEST(test_gradient_dump_and_regularizer_integral) {
@@ -525,12 +556,18 @@ START_TEST(test_clock_engine_trains_the_same_task) {
   printf("clock engine, 100 s: lowest cost %.3g%% of the initial one, final %.3g\n", 100 * ratio, fin);
   ck_assert(ratio < 0.5);
   ss_experiment_destroy(x);
-  /* no checkpoints there */
-  const char *bad[] = {"run.duration=1 s", "run.engine=clock", "learning.checkpoint_every=1"};
-  x = load(five_spikes, bad, 3);
+  /* periodic checkpoints with the clock engine too */
+  const char *ck[] = {"run.duration=1 s", "run.engine=clock", "learning.checkpoint_every=1"};
+  x = load(five_spikes, ck, 3);
   ss_error err = {0};
-  ck_assert_ptr_null(ss_trainer_create(x, &err));
-  ck_assert(strstr(err.msg, "checkpoint") != NULL);
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_msg(tr != NULL, "%s", err.msg);
+  while (ss_trainer_step(tr, NULL, &err) == 1) {
+  }
+  char path[512];
+  snprintf(path, sizeof path, "%s/checkpoint.ssck", x->out_dir);
+  ck_assert_int_eq(access(path, R_OK), 0);
+  ss_trainer_destroy(tr);
   ss_experiment_destroy(x);
 }
 END_TEST
@@ -585,6 +622,7 @@ int main(void) {
   tcase_add_test(tc, test_error_traces_match_closed_form);
   tcase_add_test(tc, test_classification_errors_end_to_end);
   tcase_add_test(tc, test_synapse_monitor_matches_gradient_dump);
+  tcase_add_test(tc, test_clock_engine_resume_is_bit_identical);
   tcase_add_test(tc, test_training_is_deterministic_and_off_means_frozen);
   tcase_add_test(tc, test_resume_from_checkpoint_is_bit_identical);
   tcase_add_test(tc, test_gradient_dump_and_regularizer_integral);

@@ -84,6 +84,7 @@
 
 #include <stdint.h>
 
+#include "superspike/checkpoint.h"
 #include "superspike/engine.h"
 #include "superspike/error.h"
 #include "superspike/learn.h"
@@ -179,6 +180,13 @@ uint64_t ss_clock_learn_pop_spikes(const ss_clock_learn *c, uint32_t pop);
 int ss_clock_learn_probe(ss_clock_learn *c, uint32_t slot, double t_from, double t_to, ss_error *err);
 /* The recorded rows (7 doubles each) and their number. */
 const double *ss_clock_learn_probe_rows(const ss_clock_learn *c, size_t *n_rows);
+
+/* Save / restore the complete dynamic state (neurons, traces, delay lines,
+ * spikes in flight, counters, time) as sections clk.* of a checkpoint, at
+ * a window edge.  Load into a learner created on the same network with
+ * the same roles and parameters; the run then continues bit for bit. */
+int ss_clock_learn_save(const ss_clock_learn *c, ss_ckpt_writer *w, ss_error *err);
+int ss_clock_learn_load(ss_clock_learn *c, const ss_ckpt *ck, ss_error *err);
 
 #ifdef __cplusplus
 }
