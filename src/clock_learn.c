@@ -12,6 +12,7 @@
  * keeps two more rings of output error impulses (own/target spikes through
  * err_delay; feedback to the hidden layers through 1 + fb_delay steps). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

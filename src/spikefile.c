@@ -192,11 +192,10 @@ static void shortest_digits(double t, char *digits, int *exp10, int *neg) {
 
 /* Format a time in ms as seconds, exactly (see the top of this file), in
  * plain notation for 1e-5 s <= |t| < 1e17 s, else with an exponent.  buf
- * needs FMT_SECONDS_MAX bytes. */
-#define FMT_SECONDS_MAX 48
-static void format_seconds(double t_ms, char *buf) {
+ * needs SS_FMT_SECONDS_MAX bytes. */
+void ss_format_seconds(double t_ms, char *buf) {
   if (!isfinite(t_ms)) {
-    snprintf(buf, FMT_SECONDS_MAX, "%g", t_ms);
+    snprintf(buf, SS_FMT_SECONDS_MAX, "%g", t_ms);
     return;
   }
   if (t_ms == 0) {
@@ -233,7 +232,7 @@ static void format_seconds(double t_ms, char *buf) {
       memcpy(o, d + 1, (size_t)(nd - 1));
       o += nd - 1;
     }
-    snprintf(o, (size_t)(buf + FMT_SECONDS_MAX - o), "e%d", e);
+    snprintf(o, (size_t)(buf + SS_FMT_SECONDS_MAX - o), "e%d", e);
   }
 }
 
@@ -346,8 +345,8 @@ int ss_spikes_read(ss_spikes *out, const char *path, uint32_t n_ids, int sort,
       break;
     }
     if (!sort && out->n && t < out->t[out->n - 1]) {
-      char prev[FMT_SECONDS_MAX];
-      format_seconds(out->t[out->n - 1], prev);
+      char prev[SS_FMT_SECONDS_MAX];
+      ss_format_seconds(out->t[out->n - 1], prev);
       rc = ss_error_set(err, SS_EPARSE,
                         "%s:%ld: field 'time': spikes must be sorted by time: "
                         "%s s after %s s on line %ld; set sort = yes to sort "
@@ -376,9 +375,9 @@ int ss_spikes_write(const ss_spikes *s, const char *path, ss_error *err) {
   ss_afile f;
   int rc = ss_afile_open(&f, path, err);
   if (rc) return rc;
-  char tb[FMT_SECONDS_MAX];
+  char tb[SS_FMT_SECONDS_MAX];
   for (size_t i = 0; i < s->n; i++) {
-    format_seconds(s->t[i], tb);
+    ss_format_seconds(s->t[i], tb);
     if (fprintf(f.fp, "%s %lu\n", tb, (unsigned long)s->id[i]) < 0) break;
   }
   return ss_afile_commit(&f, err);  /* reports any write error */

@@ -564,58 +564,6 @@ int ss_stimuli_push(ss_stimuli *s, double onset_ms, uint8_t cls, uint8_t pattern
   return SS_OK;
 }
 
-#define SECONDS_MAX 48
-
-/* A time in ms (finite, >= 0) as seconds: the shortest decimal of 15..17
- * significant digits that strtod turns back into t_ms, with its decimal
- * exponent lowered by 3.  The reader applies ss_parse_decimal with exp10 = 3,
- * which rounds the same decimal value once, so it gets t_ms back exactly.
- * Plain notation for 1e-6 s <= t < 1e15 s, else mantissa and exponent. */
-static void seconds_text(double t_ms, char *buf) {
-  if (t_ms == 0) {
-    strcpy(buf, "0");
-    return;
-  }
-  char e[40];
-  for (int prec = 15; prec <= 17; prec++) {
-    snprintf(e, sizeof e, "%.*e", prec - 1, t_ms);
-    if (prec == 17 || strtod(e, NULL) == t_ms) break;
-  }
-  char dig[24];
-  int nd = 0;
-  const char *q = e;
-  for (; *q && *q != 'e'; q++)
-    if (*q >= '0' && *q <= '9') dig[nd++] = *q;
-  while (nd > 1 && dig[nd - 1] == '0') nd--;
-  int x = atoi(q + 1) - 3; /* value = d.ddd * 10^x seconds */
-  char *o = buf;
-  if (x >= -6 && x < 15) {
-    if (x < 0) {
-      *o++ = '0';
-      *o++ = '.';
-      for (int k = 0; k < -x - 1; k++) *o++ = '0';
-      memcpy(o, dig, (size_t)nd);
-      o += nd;
-    } else {
-      for (int k = 0; k <= x; k++) *o++ = k < nd ? dig[k] : '0';
-      if (nd > x + 1) {
-        *o++ = '.';
-        memcpy(o, dig + x + 1, (size_t)(nd - x - 1));
-        o += nd - x - 1;
-      }
-    }
-    *o = '\0';
-  } else {
-    *o++ = dig[0];
-    if (nd > 1) {
-      *o++ = '.';
-      memcpy(o, dig + 1, (size_t)(nd - 1));
-      o += nd - 1;
-    }
-    snprintf(o, (size_t)(buf + SECONDS_MAX - o), "e%d", x);
-  }
-}
-
 int ss_stimuli_write(const ss_stimuli *s, double window_ms, const char *path, ss_error *err) {
   if (!(window_ms > 0) || !isfinite(window_ms))
     return ss_error_set(err, SS_EINVAL, "%s: window of opportunity must be > 0, got %g ms", path,
@@ -627,12 +575,12 @@ int ss_stimuli_write(const ss_stimuli *s, double window_ms, const char *path, ss
   ss_afile f;
   int rc = ss_afile_open(&f, path, err);
   if (rc) return rc;
-  char tb[SECONDS_MAX];
-  seconds_text(window_ms, tb);
+  char tb[SS_FMT_SECONDS_MAX];
+  ss_format_seconds(window_ms, tb);
   fprintf(f.fp,
           "# onset_s class pattern   (window of opportunity: onset to onset + %s s)\n", tb);
   for (size_t k = 0; k < s->n; k++) {
-    seconds_text(s->onset[k], tb);
+    ss_format_seconds(s->onset[k], tb);
     if (fprintf(f.fp, "%s %u %u\n", tb, (unsigned)s->cls[k], (unsigned)s->pattern[k]) < 0) break;
   }
   return ss_afile_commit(&f, err); /* reports any write error */
@@ -764,8 +712,8 @@ int ss_stimuli_read(const char *path, unsigned n_classes, ss_stimuli *s, ss_erro
       break;
     }
     if (s->n && t < s->onset[s->n - 1]) {
-      char prev[SECONDS_MAX];
-      seconds_text(s->onset[s->n - 1], prev);
+      char prev[SS_FMT_SECONDS_MAX];
+      ss_format_seconds(s->onset[s->n - 1], prev);
       rc = ss_error_set(err, SS_EPARSE,
                         "%s:%ld: field 'onset': onsets must be non-decreasing: %.40s s after %s "
                         "s on line %ld",
