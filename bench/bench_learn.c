@@ -293,7 +293,14 @@ static result run_event(const spec *s, double dur_ms) {
   r.n_plastic = (double)(pp[0].n + pp[1].n);
   double S = (double)net->n_syn;
   r.net_bytes = (double)ss_net_bytes(net) / r.n_plastic;
-  r.learn_bytes = 5.0 * sizeof(double) * S / r.n_plastic; /* G, Kd, Kr, Hd, Hr per incoming slot */
+  /* G, Hd, Hr per incoming slot; per neuron: the adjoints at t0 (8), the
+   * outputs' error traces (2) and flags; per-neuron scratch of the
+   * largest fan-in (Kd, Kr) */
+  uint32_t fmax_in = 0;
+  for (uint32_t u = 0; u < net->n_units; ++u)
+    if (net->in_ptr[u + 1] - net->in_ptr[u] > fmax_in) fmax_in = net->in_ptr[u + 1] - net->in_ptr[u];
+  r.learn_bytes = (3.0 * sizeof(double) * S + (10.0 * sizeof(double) + 9.0) * net->n_units +
+                   2.0 * sizeof(double) * fmax_in) / r.n_plastic;
   r.optim_bytes = sizeof(double);                         /* v */
   r.driver_bytes = (pproj_driver_bytes(&pp[0]) * (double)pp[0].n + pproj_driver_bytes(&pp[1]) * (double)pp[1].n) /
                    r.n_plastic;
@@ -630,8 +637,8 @@ int main(int argc, char **argv) {
     fflush(stdout);
   }
   printf("\nSimulated: sparse %g s, dense %g s.  Synaptic events = spikes x fan-out delivered.  Bytes per plastic "
-         "synapse: net = ss_net_bytes / synapses (out_post 4 + out_w 8 + out_slot 4, + in_pre 4 for the event "
-         "learner, + row and group tables); learner = event: G, Kd, Kr, Hd, Hr (5 x 8), clock: slot_grp 4 + "
+         "synapse: net = ss_net_bytes / synapses (out_post 4 + out_w 8 + out_slot 4 + row and group tables, the same "
+         "network for both learners); learner = event: G, Hd, Hr (3 x 8) + per-neuron state and scratch, clock: slot_grp 4 + "
          "slot_pl 1 + h1, h2, acc, G (4 x 8); optimizer = v (8); driver = the gradient gathered into the "
          "optimizer's order (8; 24 if a projection is not contiguous in the outgoing order).  Event log: (arrivals + "
          "2 x spikes) of the busiest window x 2 x 16 bytes (the log and its sort scratch).  Peak RSS includes the "
@@ -651,10 +658,14 @@ int main(int argc, char **argv) {
   if (!quad) return 0;
 
   printf("\n### Quadrature: cost and accuracy of the Gauss-Legendre order\n\n");
-  printf("G of window %d (frozen weights, [%g, %g) ms) against n_gl 8, h_max 0.25 ms, adapt 0.25; others: h_max 2 ms, "
-         "adapt 0.5 (default pieces) unless stated.  Relative error: worst projection of ||G - G_ref|| / ||G_ref|| (L2) and of "
-         "max |G - G_ref| / max |G_ref|.\n\n",
-         qwin, (qwin - 1) * WINDOW_MS, qwin * WINDOW_MS);
+  {
+    ss_learn_params d = learn_params();
+    printf("G of window %d (frozen weights, [%g, %g) ms) against n_gl 8, h_max 0.25 ms, adapt 0.25; others: h_max %g ms, "
+           "adapt %g (default pieces) unless stated; n_gl is the order of full pieces (short pieces far from the "
+           "surrogate's pole use up to two orders less).  Relative error: worst projection of ||G - G_ref|| / "
+           "||G_ref|| (L2) and of max |G - G_ref| / max |G_ref|.\n\n",
+           qwin, (qwin - 1) * WINDOW_MS, qwin * WINDOW_MS, d.h_max, d.adapt);
+  }
   printf("| case | n_gl | rel. error (L2) | rel. error (max) | nodes / neuron-ms | "
          "sweep per window (ms, mean of %d) |\n", qwin);
   printf("|---|---|---|---|---|---|\n");

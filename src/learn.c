@@ -23,6 +23,8 @@
 #include "superspike/learn.h"
 
 #define GL_MAX 16
+#define N_LEV 32 /* cached piece lengths h_max 2^-k, k < N_LEV */
+#define N_ORD 3  /* quadrature orders per piece: n_gl, n_gl - 1, n_gl - 2 (>= 1) */
 #define SS_PI 3.14159265358979323846
 
 /* A breakpoint of one neuron's sweep: the state just after every event at t. */
@@ -56,10 +58,13 @@ typedef struct gl_table {
   double kz[GL_MAX], ky[GL_MAX];  /* wq e^{-du/tau_m}, wq P21(du) */
   double eLd[GL_MAX], eLr[GL_MAX];/* e^{-(h - du)/tau_c} */
   /* error adjoint step from node q-1 down to node q (q >= 1): over L =
-   * du[q-1] - du[q], e^{-L/tau_c}, e^{+L/tau_c} and the Q integrals */
+   * du[q-1] - du[q], e^{-L/tau_c}, e^{+L/tau_c} and the Q integrals;
+   * q = 0: from the last node of the next piece of the same length */
   double sEd[GL_MAX], sEr[GL_MAX], sId[GL_MAX], sIr[GL_MAX], sQdd[GL_MAX], sQdr[GL_MAX], sQrr[GL_MAX];
   double Em, Es, P21h, Edh, Erh;  /* over the whole piece */
   const ss_lif_params *pp;
+  int n, o;                       /* order, and its index in ss_learn.ord */
+  int has_cross;                  /* index 0 of the s* arrays is set */
 } gl_table;
 
 struct ss_learn {
@@ -67,12 +72,23 @@ struct ss_learn {
   ss_learn_params p;
   double A;                       /* alpha = A (e^{-t/tau_d} - e^{-t/tau_r}) */
   double t_dd, t_dr, t_rr;        /* tau_c tau_c' / (tau_c + tau_c') */
-  double xg[GL_MAX], wg[GL_MAX];  /* Gauss-Legendre on [-1, 1] */
+  double xg[N_ORD][GL_MAX], wg[N_ORD][GL_MAX]; /* Gauss-Legendre on [-1, 1], order ord[o] */
+  int ord[N_ORD], n_ord;          /* ord[0] = n_gl, then lower orders */
+  double ord_c[N_ORD];            /* (n!)^4 / ((2n+1) ((2n)!)^3): GL error factor of e^{-x/tau} */
+  double ord_tol;                 /* the error the default order allows on a full piece */
+  double tau_min;                 /* shortest time constant in the integrand */
+  double levh[N_LEV];             /* h_max 2^-k */
+  double ord_h[N_ORD], ord_a[N_ORD]; /* order index o is enough on pieces h <= ord_h[o]
+                                       whose pole is >= ord_a[o] h / 2 away */
   uint8_t *role;                  /* [n_pops] */
   uint8_t *plastic;               /* [n_projs] */
   ss_fb_set fb;                   /* hidden layers and their feedback */
   /* per incoming slot */
-  double *G, *Kd, *Kr, *Hd, *Hr;
+  double *G, *Hd, *Hr;
+  /* per incoming slot of the neuron being swept (max fan-in): the sums of
+   * mu^d_y, mu^r_y over its arrivals (K_d, K_r of (**)) */
+  double *Kd, *Kr;
+  uint32_t max_fanin;
   /* per delay group: PSP state at the window start */
   double *y0, *z0;
   /* per unit */
@@ -86,7 +102,8 @@ struct ss_learn {
   size_t cap_ep;
   errgap *gap;                    /* gaps of the current hidden layer's error times */
   size_t cap_gap;
-  gl_table tab;
+  gl_table tab[N_ORD];            /* scratch tables (any piece length) */
+  gl_table lev[N_ORD][N_LEV];     /* tables of the lengths h_max 2^-k */
   uint64_t *err_row;              /* [n_units + 1] error events per output neuron */
   ss_err_rec *err_by;             /* error events grouped by neuron */
   size_t cap_err;
@@ -190,13 +207,47 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
   l->t_dd = td / 2.0;
   l->t_dr = 1.0 / (1.0 / td + 1.0 / tr);
   l->t_rr = tr / 2.0;
-  gauss_legendre(p->n_gl, l->xg, l->wg);
+  l->n_ord = 0;
+  for (int o = 0; o < N_ORD && p->n_gl - o >= 1; ++o) {
+    int n = p->n_gl - o;
+    l->ord[o] = n;
+    gauss_legendre(n, l->xg[o], l->wg[o]);
+    double f = 1, f2 = 1;
+    for (int k = 2; k <= n; ++k) f *= k;
+    for (int k = 2; k <= 2 * n; ++k) f2 *= k;
+    l->ord_c[o] = f * f * f * f / ((2 * n + 1) * f2 * f2 * f2);
+    l->n_ord++;
+  }
+  for (int k = 0; k < N_LEV; ++k) l->levh[k] = ldexp(p->h_max, -k);
+  /* the order of a piece (adaptive layout): the lowest whose error
+   * estimates, for the fastest exponential and for the surrogate's pole,
+   * stay below what the default order allows on a full piece */
+  l->tau_min = fmin(fmin(l->t_rr, l->t_dr), fmin(l->t_dd, fmin(tr, td)));
+  for (uint32_t q = 0; q < net->n_pops; ++q)
+    if (net->pops[q].kind == SS_POP_LIF)
+      l->tau_min = fmin(l->tau_min, fmin(net->pops[q].lif.tau_mem, net->pops[q].lif.tau_syn));
+  {
+    double x2 = (p->h_max / l->tau_min) * (p->h_max / l->tau_min), e = l->ord_c[0], a = 2.0 / fmax(p->adapt, 1e-3);
+    double rho2 = (a + sqrt(a * a - 1.0)) * (a + sqrt(a * a - 1.0)), pe = 1.0;
+    for (int k = 0; k < p->n_gl; ++k) {
+      e *= x2;
+      pe /= rho2;
+    }
+    l->ord_tol = fmax(e, pe);
+    for (int o = 0; o < l->n_ord; ++o) { /* c (h/tau_min)^{2n} <= tol and rho^{-2n} <= tol, rho = a + sqrt(a^2 - 1) */
+      double n2 = 2.0 * l->ord[o], rho = pow(l->ord_tol, -1.0 / n2);
+      l->ord_h[o] = l->tau_min * pow(l->ord_tol / l->ord_c[o], 1.0 / n2);
+      l->ord_a[o] = 0.5 * (rho + 1.0 / rho);
+    }
+  }
   size_t S = net->n_syn, nu = net->n_units, ng = net->n_groups;
   l->role = calloc(net->n_pops, 1);
   l->plastic = calloc(net->n_projs ? net->n_projs : 1, 1);
   l->G = calloc(S ? S : 1, sizeof(double));
-  l->Kd = calloc(S ? S : 1, sizeof(double));
-  l->Kr = calloc(S ? S : 1, sizeof(double));
+  for (uint32_t u = 0; u < nu; ++u)
+    if (net->in_ptr[u + 1] - net->in_ptr[u] > l->max_fanin) l->max_fanin = net->in_ptr[u + 1] - net->in_ptr[u];
+  l->Kd = calloc(l->max_fanin ? l->max_fanin : 1, sizeof(double));
+  l->Kr = calloc(l->max_fanin ? l->max_fanin : 1, sizeof(double));
   l->Hd = calloc(S ? S : 1, sizeof(double));
   l->Hr = calloc(S ? S : 1, sizeof(double));
   l->y0 = calloc(ng ? ng : 1, sizeof(double));
@@ -444,8 +495,27 @@ static int grow_bp(ss_learn *l, size_t need) {
 
 /* Piece edges of segment [ta, tb] into `ed` (ascending, ed[0] = ta, last = tb);
  * returns their number.  Graded toward a spike of the neuron at tb (§3.6). */
-static size_t piece_edges(const ss_learn *l, const ss_lif_params *pp, const bpoint *b, double tb, int spike_end,
-                          double *ed, size_t cap) {
+static inline const gl_table *table_lev(ss_learn *l, const ss_lif_params *pp, int k, int o);
+static inline int pick_order(const ss_learn *l, double h, double r);
+
+static size_t piece_edges_(ss_learn *l, const ss_lif_params *pp, const bpoint *b, double tb, int spike_end,
+                           double *ed, double *ev, double *eI, int8_t *elev, int8_t *eord, size_t cap);
+
+/* The same, with the free state (v, I) at every edge but the last in ev,
+ * eI (unused for refractory segments). */
+static size_t piece_edges(ss_learn *l, const ss_lif_params *pp, const bpoint *b, double tb, int spike_end,
+                          double *ed, double *ev, double *eI, int8_t *elev, int8_t *eord, size_t cap) {
+  size_t n = piece_edges_(l, pp, b, tb, spike_end, ed, ev, eI, elev, eord, cap);
+  if (!(l->p.adapt > 0 && !b->refr && l->p.surrogate != SS_SURR_LINEAR)) {
+    for (size_t k = 0; k + 1 < n; ++k) elev[k] = -1, eord[k] = 0;
+    if (!b->refr)
+      for (size_t k = 0; k + 1 < n; ++k) seg_state(pp, b, ed[k] - b->t, &ev[k], &eI[k]);
+  }
+  return n;
+}
+
+static size_t piece_edges_(ss_learn *l, const ss_lif_params *pp, const bpoint *b, double tb, int spike_end,
+                           double *ed, double *ev, double *eI, int8_t *elev, int8_t *eord, size_t cap) {
   double ta = b->t, L = tb - ta, hm = l->p.h_max;
   if (l->p.adapt > 0 && !b->refr && l->p.surrogate != SS_SURR_LINEAR) {
     /* sigma'(U) = (1 + beta (theta' - v))^-2 below threshold has its pole at
@@ -455,30 +525,58 @@ static size_t piece_edges(const ss_learn *l, const ss_lif_params *pp, const bpoi
      * the pole outside the Bernstein ellipse of every piece: geometric
      * refinement toward spikes, and toward near-threshold excursions of
      * high curvature, which equal pieces would resolve only algebraically. */
+    /* Piece lengths are rounded down to h_max 2^-k, whose node tables are
+     * cached: only the last piece of a segment (the remainder) needs a new
+     * table.  Each piece gets the lowest order whose error estimates stay
+     * within what the default order allows on a full piece (pick_order):
+     * short pieces far from the pole need fewer nodes. */
     size_t n = 0;
-    double t = ta;
-    ed[n++] = ta;
-    while (n < cap - 1) {
-      double v, I;
-      seg_state(pp, b, t - ta, &v, &I);
+    double t = ta, v = b->v, I = b->I, r = INFINITY;
+    ed[n] = ta;
+    ev[n] = v;
+    eI[n++] = I;
+    while (n < cap - 2) {
       double v1 = (I - v) / pp->tau_mem, v2 = (-I / pp->tau_syn - v1) / pp->tau_mem;
       double d = pp->thp - v + 1.0 / l->p.beta;
       if (d < 1.0 / l->p.beta) d = 1.0 / l->p.beta;
-      double r = 1.0 / (fabs(v1) / d + sqrt(fabs(v2) / (2.0 * d)) + 1e-300);
+      r = 1.0 / (fabs(v1) / d + sqrt(fabs(v2) / (2.0 * d)) + 1e-300);
       double h = l->p.adapt * r;
-      if (h > hm) h = hm;
-      if (tb - t <= 1.5 * h || n == cap - 2) break;
+      int k = 0;
+      if (h >= hm) h = hm;
+      else {
+        k = ilogb(hm / h);
+        if (k < N_LEV && l->levh[k] > h) ++k; /* h_max 2^-k <= h */
+        if (k < N_LEV) h = l->levh[k];
+        else k = -1;
+      }
+      if (tb - t <= 1.5 * h) break;
       t += h;
-      ed[n++] = t;
+      int o = pick_order(l, h, r);
+      if (k >= 0) { /* one step of the cached propagator */
+        const gl_table *T = table_lev(l, pp, k, o);
+        v = T->Em * v + T->P21h * I;
+        I *= T->Es;
+      } else seg_state(pp, b, t - ta, &v, &I);
+      elev[n - 1] = (int8_t)k;
+      eord[n - 1] = (int8_t)o;
+      ed[n] = t;
+      ev[n] = v;
+      eI[n++] = I;
     }
-    /* split the rest evenly if it is longer than h_max */
-    double rest = tb - ed[n - 1];
-    if (rest > hm && n < cap - 1) {
-      size_t m = (size_t)ceil(rest / hm - 1e-9);
-      if (n + m > cap - 1) m = cap - 1 - n;
-      double t1 = ed[n - 1], hp = rest / (double)m;
-      for (size_t j = 1; j < m; ++j) ed[n++] = t1 + (double)j * hp;
+    if (tb - t > hm) { /* one more full piece, the rest (<= h_max / 2) last */
+      int o = pick_order(l, hm, r);
+      const gl_table *T = table_lev(l, pp, 0, o);
+      t += hm;
+      v = T->Em * v + T->P21h * I;
+      I *= T->Es;
+      elev[n - 1] = 0;
+      eord[n - 1] = (int8_t)o;
+      ed[n] = t;
+      ev[n] = v;
+      eI[n++] = I;
     }
+    elev[n - 1] = -1;
+    eord[n - 1] = (int8_t)pick_order(l, tb - t, r);
     ed[n++] = tb;
     return n;
   }
@@ -569,41 +667,112 @@ typedef struct sweep_in {
   double v0, i0;
   uint8_t refr0;
   double fd0, fr0;
+  double Ed, Er;          /* e^{-T/tau_d}, e^{-T/tau_r} over the window */
 } sweep_in;
 
-static void table_for(ss_learn *l, const ss_lif_params *pp, double h) {
-  gl_table *T = &l->tab;
-  if (T->h == h && T->pp == pp) return;
+/* e^{-x/tau_c} for c = d, r given the membrane factors em = e^{-x/tau_m},
+ * es = e^{-x/tau_s}: reused when the kernel's time constants equal the
+ * neuron's (the paper's 10/5 ms), else one exp each. */
+static inline void kern_exp(const ss_learn *l, const ss_lif_params *pp, double x, double em, double es, double *ed,
+                            double *er) {
   const double td = l->p.tau_decay, tr = l->p.tau_rise;
-  for (int q = 0; q < l->p.n_gl; ++q) {
-    double du = 0.5 * (l->xg[q] + 1.0) * h, wq = 0.5 * h * l->wg[q], I = 1.0, v = 0.0;
-    ss_lif_propagate(pp, du, &v, &I); /* v = P21(du) */
+  *ed = td == pp->tau_mem ? em : td == pp->tau_syn ? es : exp(-x / td);
+  *er = tr == pp->tau_mem ? em : tr == pp->tau_syn ? es : tr * 2.0 == td ? *ed * *ed : exp(-x / tr);
+}
+
+/* The Q integrals over L from ed = e^{-L/tau_d}, er = e^{-L/tau_r}
+ * (tau_dd = tau_d/2, tau_rr = tau_r/2, 1/tau_dr = 1/tau_d + 1/tau_r): no
+ * transcendental call unless L is so short that 1 - x would lose digits. */
+static inline void q_from(const ss_learn *l, double L, double ed, double er, double *qdd, double *qdr, double *qrr) {
+  if (L < 1e-3 * l->t_rr) {
+    *qdd = -l->t_dd * expm1(-L / l->t_dd);
+    *qdr = -l->t_dr * expm1(-L / l->t_dr);
+    *qrr = -l->t_rr * expm1(-L / l->t_rr);
+  } else {
+    *qdd = l->t_dd * (1.0 - ed * ed);
+    *qdr = l->t_dr * (1.0 - ed * er);
+    *qrr = l->t_rr * (1.0 - er * er);
+  }
+}
+
+/* The node table of a piece of length h: from a small cache of the
+ * quantised lengths h_max 2^-k (the adaptive layout uses only those,
+ * except for one remainder piece per segment) or built in the scratch
+ * slot.  Building costs one propagator call per node and per piece (every
+ * other factor is a product or quotient of those) instead of ~9
+ * transcendental calls per node. */
+static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params *pp, double h, int o);
+
+/* The table of a piece of length h at the default order. */
+static const gl_table *table_for(ss_learn *l, const ss_lif_params *pp, double h) {
+  gl_table *T = &l->tab[0];
+  double r = l->p.h_max / h;
+  if (r >= 1.0 && r <= l->levh[0] / l->levh[N_LEV - 1]) { /* h_max 2^-k exactly? */
+    int k = ilogb(r);
+    if (l->levh[k] == h) T = &l->lev[0][k];
+  }
+  return table_build(l, T, pp, h, 0);
+}
+
+/* The table of level k (length h_max 2^-k) at order index o. */
+static inline const gl_table *table_lev(ss_learn *l, const ss_lif_params *pp, int k, int o) {
+  gl_table *T = &l->lev[o][k];
+  if (T->pp == pp && T->h > 0) return T;
+  return table_build(l, T, pp, l->levh[k], o);
+}
+
+/* The lowest order index whose error estimates on a piece of length h
+ * whose start is r (ms) from the surrogate's pole stay within ord_tol. */
+static inline int pick_order(const ss_learn *l, double h, double r) {
+  for (int o = l->n_ord - 1; o > 0; --o)
+    if (h <= l->ord_h[o] && 2.0 * r >= l->ord_a[o] * h) return o;
+  return 0;
+}
+
+static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params *pp, double h, int o) {
+  if (T->h == h && T->pp == pp) return T;
+  const int n = l->ord[o];
+  double Ed[GL_MAX], Er[GL_MAX];
+  for (int q = 0; q < n; ++q) {
+    double du = 0.5 * (l->xg[o][q] + 1.0) * h, wq = 0.5 * h * l->wg[o][q], em, es, p21;
+    ss_lif_prop_coeffs(pp, du, &em, &es, &p21);
+    kern_exp(l, pp, du, em, es, &Ed[q], &Er[q]);
     T->du[q] = du;
     T->wq[q] = wq;
-    T->em[q] = exp(-du / pp->tau_mem);
-    T->p21[q] = v;
-    T->kz[q] = wq * T->em[q];
-    T->ky[q] = wq * v;
-    T->eLd[q] = exp(-(h - du) / td);
-    T->eLr[q] = exp(-(h - du) / tr);
+    T->em[q] = em;
+    T->p21[q] = p21;
+    T->kz[q] = wq * em;
+    T->ky[q] = wq * p21;
   }
-  for (int q = 1; q < l->p.n_gl; ++q) {
+  ss_lif_prop_coeffs(pp, h, &T->Em, &T->Es, &T->P21h);
+  kern_exp(l, pp, h, T->Em, T->Es, &T->Edh, &T->Erh);
+  for (int q = 0; q < n; ++q) {
+    T->eLd[q] = T->Edh / Ed[q];
+    T->eLr[q] = T->Erh / Er[q];
+  }
+  T->has_cross = T != &l->tab[o]; /* scratch tables rarely repeat */
+  if (T->has_cross) { /* index 0: from the last node of the next piece of the same length
+                         down to the first node of this one */
+    double L = h - T->du[0] + T->du[n - 1], em, es, p21;
+    ss_lif_prop_coeffs(pp, L, &em, &es, &p21);
+    kern_exp(l, pp, L, em, es, &T->sEd[0], &T->sEr[0]);
+    T->sId[0] = 1.0 / T->sEd[0];
+    T->sIr[0] = 1.0 / T->sEr[0];
+    q_from(l, L, T->sEd[0], T->sEr[0], &T->sQdd[0], &T->sQdr[0], &T->sQrr[0]);
+  }
+  for (int q = 1; q < n; ++q) {
     double L = T->du[q - 1] - T->du[q];
-    T->sEd[q] = exp(-L / td);
-    T->sEr[q] = exp(-L / tr);
-    T->sId[q] = 1.0 / T->sEd[q];
-    T->sIr[q] = 1.0 / T->sEr[q];
-    T->sQdd[q] = -l->t_dd * expm1(-L / l->t_dd);
-    T->sQdr[q] = -l->t_dr * expm1(-L / l->t_dr);
-    T->sQrr[q] = -l->t_rr * expm1(-L / l->t_rr);
+    T->sEd[q] = Ed[q - 1] / Ed[q];
+    T->sEr[q] = Er[q - 1] / Er[q];
+    T->sId[q] = Ed[q] / Ed[q - 1];
+    T->sIr[q] = Er[q] / Er[q - 1];
+    q_from(l, L, T->sEd[q], T->sEr[q], &T->sQdd[q], &T->sQdr[q], &T->sQrr[q]);
   }
-  T->Em = exp(-h / pp->tau_mem);
-  T->Es = exp(-h / pp->tau_syn);
-  T->P21h = ss_lif_p21(pp, h);
-  T->Edh = exp(-h / td);
-  T->Erh = exp(-h / tr);
   T->h = h;
   T->pp = pp;
+  T->n = n;
+  T->o = o;
+  return T;
 }
 
 /* The backward error adjoint b_c(u) = int_u^t1 e^{-(s-u)/tau_c} e(s) ds,
@@ -619,13 +788,30 @@ typedef struct err_cursor {
   double t0, fd0, fr0;
   double fdu, fru; /* forward traces at uc (valid after a step that ends there) */
   const errgap *gap; /* gap[j] spans ep[j].t .. ep[j+1].t, or NULL */
+  int fv;            /* fdu, fru are valid at uc */
 } err_cursor;
 
+/* e^{-L/tau_d}, e^{-L/tau_r} (one call when tau_d = 2 tau_r). */
+static inline void err_exp(const ss_learn *l, double L, double *ed, double *er) {
+  const double td = l->p.tau_decay, tr = l->p.tau_rise;
+  *ed = exp(-L / td);
+  *er = tr * 2.0 == td ? *ed * *ed : exp(-L / tr);
+}
+
+static inline void err_step_e(const ss_learn *l, err_cursor *c, double L, double ed, double er, double fd, double fr) {
+  const double A = l->A;
+  double qdd, qdr, qrr;
+  q_from(l, L, ed, er, &qdd, &qdr, &qrr);
+  double nbd = ed * c->bd + A * (fd * qdd - fr * qdr);
+  c->br = er * c->br + A * (fd * qdr - fr * qrr);
+  c->bd = nbd;
+}
+
 static inline void err_step(const ss_learn *l, err_cursor *c, double L, double fd, double fr) {
-  const double A = l->A, td = l->p.tau_decay, tr = l->p.tau_rise;
-  double ed = exp(-L / td), er = exp(-L / tr);
-  double qdd = -l->t_dd * expm1(-L / l->t_dd), qdr = -l->t_dr * expm1(-L / l->t_dr),
-         qrr = -l->t_rr * expm1(-L / l->t_rr);
+  const double A = l->A;
+  double ed, er, qdd, qdr, qrr;
+  err_exp(l, L, &ed, &er);
+  q_from(l, L, ed, er, &qdd, &qdr, &qrr);
   double nbd = ed * c->bd + A * (fd * qdd - fr * qdr);
   c->br = er * c->br + A * (fd * qdr - fr * qrr);
   c->bd = nbd;
@@ -633,6 +819,19 @@ static inline void err_step(const ss_learn *l, err_cursor *c, double L, double f
 
 static inline void err_move(const ss_learn *l, err_cursor *c, double u) {
   const double td = l->p.tau_decay, tr = l->p.tau_rise;
+  if (c->fv && !(c->je > 0 && c->ep[c->je - 1].t >= u) && c->uc - u < 30.0 * td) {
+    /* no error event in between: carry the forward traces back from uc
+     * (a pure exponential there, so only relative roundoff accumulates) */
+    double L = c->uc - u, ed, er;
+    if (!(L > 0)) return;
+    err_exp(l, L, &ed, &er);
+    double fd = c->fdu / ed, fr = c->fru / er;
+    err_step_e(l, c, L, ed, er, fd, fr);
+    c->uc = u;
+    c->fdu = fd;
+    c->fru = fr;
+    return;
+  }
   while (c->je > 0 && c->ep[c->je - 1].t >= u) {
     const errpt *e = &c->ep[c->je - 1];
     if (c->gap && c->je < c->nep && c->ep[c->je].t == c->uc && c->uc > e->t) { /* a whole gap: shared factors */
@@ -648,6 +847,23 @@ static inline void err_move(const ss_learn *l, err_cursor *c, double u) {
     c->je--;
   }
   double fd, fr;
+  if (c->gap && c->je > 0 && c->je < c->nep && c->ep[c->je].t == c->uc && c->uc > u && c->uc - u < 30.0 * td) {
+    /* the cursor sits on the error time just crossed: the traces just
+     * before it are the previous point's times the shared gap factors, and
+     * are carried back to u with the step's own factors */
+    const errpt *e = &c->ep[c->je - 1];
+    const errgap *g = &c->gap[c->je - 1];
+    double L = c->uc - u, ed, er;
+    err_exp(l, L, &ed, &er);
+    fd = e->fd * g->ed / ed;
+    fr = e->fr * g->er / er;
+    err_step_e(l, c, L, ed, er, fd, fr);
+    c->uc = u;
+    c->fdu = fd;
+    c->fru = fr;
+    c->fv = 1;
+    return;
+  }
   if (c->je > 0) {
     const errpt *e = &c->ep[c->je - 1];
     fd = e->fd * exp(-(u - e->t) / td);
@@ -660,6 +876,7 @@ static inline void err_move(const ss_learn *l, err_cursor *c, double u) {
   c->uc = u;
   c->fdu = fd;
   c->fru = fr;
+  c->fv = 1;
 }
 
 /* The same move from node q-1 to node q of a piece when no error event
@@ -682,6 +899,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   const ss_net *net = l->net;
   const ss_lif_params *pp = &net->pops[net->unit_pop[n]].lif;
   const double td = l->p.tau_decay, tr = l->p.tau_rise;
+  const uint32_t row = net->in_ptr[n];
   /* ---- forward: the error points (traces after the events at each time) */
   if (l->cap_ep < in->n_ev + 1) {
     errpt *ep = ss_realloc_array(l->ep, in->n_ev + 1, sizeof *ep);
@@ -760,11 +978,13 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
     b->refr = refr;
   }
   /* ---- backward */
-  err_cursor ec = {l->ep, nep, nep, t1, 0, 0, t0, in->fd0, in->fr0, 0, 0, in->gap};
+  err_cursor ec = {l->ep, nep, nep, t1, 0, 0, t0, in->fd0, in->fr0, 0, 0, in->gap, 0};
   double muy[3] = {0, 0, 0}, muz[3] = {0, 0, 0};
-  const int ng = l->p.n_gl;
   const double A = l->A;
-  double ed[520];
+  double ed[520], evs[520], eIs[520];
+  int8_t elv[520], eod[520];
+  const gl_table *Tprev = NULL;
+  double fd1 = 1.0, fr1 = 1.0; /* e^{-(t1 - pb)/tau_c} */
   const int use_cut = l->p.surrogate == SS_SURR_REFERENCE && l->p.u_cut > -INFINITY;
   const double vcut = l->p.u_cut - pp->u_rest;
   for (size_t k = K; k-- > 0;) {
@@ -772,7 +992,6 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
     double ta = b->t, tb = k + 1 < K ? bp[k + 1].t : t1;
     int spike_end = k + 1 < K && bp[k + 1].spike;
     if (tb > ta) {
-      double fd1 = exp(-(t1 - tb) / td), fr1 = exp(-(t1 - tb) / tr); /* e^{-(t1 - pb)/tau_c} */
       /* sub-segments between the u_cut crossings (§3.9e): sigma' is smooth on
        * each, and 0 on those below the cut */
       double sb[4];
@@ -797,6 +1016,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
           double vm = 0, Im = 0;
           if (!b->refr) seg_state(pp, &bs, 0.5 * (se - sa), &vm, &Im);
           if (vm < vcut) { /* sigma' = 0: the adjoints only decay */
+            Tprev = NULL;
             double em, es, p21;
             ss_lif_prop_coeffs(pp, se - sa, &em, &es, &p21);
             for (int c = 0; c < 3; ++c) {
@@ -809,19 +1029,24 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
             continue;
           }
         }
-        size_t ne = piece_edges(l, pp, &bs, se, spike_end && js == nsb - 1, ed, sizeof ed / sizeof ed[0]);
+        size_t ne =
+            piece_edges(l, pp, &bs, se, spike_end && js == nsb - 1, ed, evs, eIs, elv, eod, sizeof ed / sizeof ed[0]);
         for (size_t j = ne - 1; j-- > 0;) {
           double pa = ed[j], pb = ed[j + 1], h = pb - pa;
-          table_for(l, pp, h);
-          const gl_table *T = &l->tab;
-          double va = 0, Ia = 0;
-          if (!b->refr) seg_state(pp, &bs, pa - sa, &va, &Ia);
+          const gl_table *T = elv[j] >= 0   ? table_lev(l, pp, elv[j], eod[j])
+                              : eod[j] > 0 ? table_build(l, &l->tab[eod[j]], pp, h, eod[j])
+                                           : table_for(l, pp, h);
+          const int ng = T->n;
+          /* the cursor on the last node of the piece above, of the same length? */
+          const int cross = T == Tprev && T->has_cross && ec.fv && ec.uc == pb + T->du[ng - 1];
+          Tprev = T;
+          double va = b->refr ? 0.0 : evs[j], Ia = b->refr ? 0.0 : eIs[j];
           double sz[3] = {0, 0, 0}, sy[3] = {0, 0, 0};
           for (int q = 0; q < ng; ++q) { /* nodes in decreasing time */
             double u = pa + T->du[q];
             double vu = b->refr ? 0.0 : T->em[q] * va + T->p21[q] * Ia;
             double sp = surrogate(l, pp, vu, vcut);
-            if (!(q > 0 && err_move_node(l, &ec, u, T, q))) err_move(l, &ec, u);
+            if (!((q > 0 || cross) && err_move_node(l, &ec, u, T, q))) err_move(l, &ec, u);
             double M[3] = {sp * A * (ec.bd - ec.br), sp * fd1 * T->eLd[q], sp * fr1 * T->eLr[q]};
             for (int c = 0; c < 3; ++c) {
               sz[c] += M[c] * T->kz[q];
@@ -845,8 +1070,8 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
       if (code >= SS_LOG_REF_END) continue;
       uint32_t s = net->out_slot[code]; /* non-plastic slots are cleared later */
       l->G[s] += muy[0];
-      l->Kd[s] += muy[1];
-      l->Kr[s] += muy[2];
+      l->Kd[s - row] += muy[1];
+      l->Kr[s - row] += muy[2];
       l->st.arrivals++;
     }
   }
@@ -858,6 +1083,21 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   }
   m0[6] = ec.bd;
   m0[7] = ec.br;
+  /* the carried terms of (*) and (**) that need no PSP state: A (b_d H_d -
+   * b_r H_r) with H at t0, then H to t1 with this window's arrivals (the
+   * PSP-state terms are added per delay group in ss_learn_window) */
+  uint32_t nrow = net->in_ptr[n + 1] - row;
+  if (l->p.mode == SS_LEARN_ONLINE) {
+    const double Ed = in->Ed, Er = in->Er, bd = A * ec.bd, br = A * ec.br;
+    double *G = l->G + row, *Hd = l->Hd + row, *Hr = l->Hr + row;
+    for (uint32_t k = 0; k < nrow; ++k) {
+      G[k] += bd * Hd[k] - br * Hr[k];
+      Hd[k] = Ed * Hd[k] + l->Kd[k];
+      Hr[k] = Er * Hr[k] + l->Kr[k];
+    }
+  }
+  memset(l->Kd, 0, nrow * sizeof(double));
+  memset(l->Kr, 0, nrow * sizeof(double));
   return SS_OK;
 }
 
@@ -875,8 +1115,6 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   uint32_t nu = net->n_units;
   ss_fb_load_symmetric(&l->fb, net); /* this window's symmetric feedback: the current forward weights */
   memset(l->G, 0, S * sizeof(double));
-  memset(l->Kd, 0, S * sizeof(double));
-  memset(l->Kr, 0, S * sizeof(double));
   /* error events grouped by output neuron (stable: time order kept) */
   if (l->cap_err < L->n_err) {
     ss_err_rec *r = ss_realloc_array(l->err_by, L->n_err, sizeof *r);
@@ -892,6 +1130,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   l->err_row[0] = 0;
   l->st.err_events += L->n_err;
   /* sweeps */
+  const double EdT = exp(-T / l->p.tau_decay), ErT = exp(-T / l->p.tau_rise);
   for (uint32_t pop = 0; pop < net->n_pops; ++pop) {
     if (!l->role[pop]) continue;
     const ss_pop *pp = &net->pops[pop];
@@ -925,6 +1164,8 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
       uint32_t n = pp->offset + i;
       if (!l->sweep[n]) continue;
       sweep_in in;
+      in.Ed = EdT;
+      in.Er = ErT;
       in.rec = L->rec + L->row[n];
       in.n_rec = L->row[n + 1] - L->row[n];
       in.v0 = L->v0[n];
@@ -963,12 +1204,12 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   if (l->het_tau > 0 && !l->het_err) /* (the error-dependent form is integrated by the sweeps) */
     for (uint32_t n = 0; n < nu; ++n)
       if (l->sweep[n]) het_window(l, n, L->rec + L->row[n], L->row[n + 1] - L->row[n], t0, t1);
-  /* window-start terms (*) and carry-over (**), per delay group */
-  double Ed = exp(-T / l->p.tau_decay), Er = exp(-T / l->p.tau_rise);
+  /* window-start terms (*) and carry-over (**) with the PSP state, per delay group */
   int online = l->p.mode == SS_LEARN_ONLINE;
   for (uint32_t g = 0; g < net->n_groups; ++g) {
     if (!l->plastic[net->grp_proj[g]]) {
-      for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) l->G[net->out_slot[k]] = 0;
+      for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k)
+        l->G[net->out_slot[k]] = l->Hd[net->out_slot[k]] = l->Hr[net->out_slot[k]] = 0;
       continue;
     }
     double y0 = online ? l->y0[g] : 0, z0 = online ? l->z0[g] : 0;
@@ -976,9 +1217,9 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
       uint32_t s = net->out_slot[k];
       const double *m0 = &l->mu0[(size_t)net->out_post[k] * 8];
       if (online) {
-        l->G[s] += y0 * m0[0] + z0 * m0[1] + l->A * (m0[6] * l->Hd[s] - m0[7] * l->Hr[s]);
-        l->Hd[s] = Ed * l->Hd[s] + l->Kd[s] + y0 * m0[2] + z0 * m0[3];
-        l->Hr[s] = Er * l->Hr[s] + l->Kr[s] + y0 * m0[4] + z0 * m0[5];
+        l->G[s] += y0 * m0[0] + z0 * m0[1];
+        l->Hd[s] += y0 * m0[2] + z0 * m0[3];
+        l->Hr[s] += y0 * m0[4] + z0 * m0[5];
       }
     }
   }
