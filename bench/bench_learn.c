@@ -383,9 +383,9 @@ static result run_clock(const spec *s, double dur_ms, double dt, int plain) {
 
 /* n_gl with the default pieces, then two longer caps on the piece length
  * (what a quiet neuron far below threshold could use) */
-#define N_QUAD 7
-static const int quad_ngl[N_QUAD] = {2, 3, 4, 6, 8, 4, 4};
-static const double quad_hmax[N_QUAD] = {0, 0, 0, 0, 0, 5, 20}; /* 0: default */
+#define N_QUAD 9
+static const int quad_ngl[N_QUAD] = {2, 3, 4, 6, 8, 4, 4, 5, 6};
+static const double quad_hmax[N_QUAD] = {0, 0, 0, 0, 0, 5, 20, 8, 8}; /* 0: default */
 
 typedef struct quad_row {
   int n_gl;

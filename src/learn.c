@@ -57,6 +57,7 @@ typedef struct gl_table {
   double em[GL_MAX], p21[GL_MAX]; /* free propagator over du (v <- em v + p21 I) */
   double kz[GL_MAX], ky[GL_MAX];  /* wq e^{-du/tau_m}, wq P21(du) */
   double eLd[GL_MAX], eLr[GL_MAX];/* e^{-(h - du)/tau_c} */
+  double kzd[GL_MAX], kyd[GL_MAX], kzr[GL_MAX], kyr[GL_MAX]; /* kz, ky times eLd, eLr */
   /* error adjoint step from node q-1 down to node q (q >= 1): over L =
    * du[q-1] - du[q], e^{-L/tau_c}, e^{+L/tau_c} and the Q integrals;
    * q = 0: from the last node of the next piece of the same length */
@@ -746,9 +747,16 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
   }
   ss_lif_prop_coeffs(pp, h, &T->Em, &T->Es, &T->P21h);
   kern_exp(l, pp, h, T->Em, T->Es, &T->Edh, &T->Erh);
+  double iEd[GL_MAX], iEr[GL_MAX];
   for (int q = 0; q < n; ++q) {
-    T->eLd[q] = T->Edh / Ed[q];
-    T->eLr[q] = T->Erh / Er[q];
+    iEd[q] = 1.0 / Ed[q];
+    iEr[q] = Er[q] == Ed[q] * Ed[q] ? iEd[q] * iEd[q] : 1.0 / Er[q];
+    T->eLd[q] = T->Edh * iEd[q];
+    T->eLr[q] = T->Erh * iEr[q];
+    T->kzd[q] = T->kz[q] * T->eLd[q];
+    T->kyd[q] = T->ky[q] * T->eLd[q];
+    T->kzr[q] = T->kz[q] * T->eLr[q];
+    T->kyr[q] = T->ky[q] * T->eLr[q];
   }
   T->has_cross = T != &l->tab[o]; /* scratch tables rarely repeat */
   if (T->has_cross) { /* index 0: from the last node of the next piece of the same length
@@ -762,10 +770,10 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
   }
   for (int q = 1; q < n; ++q) {
     double L = T->du[q - 1] - T->du[q];
-    T->sEd[q] = Ed[q - 1] / Ed[q];
-    T->sEr[q] = Er[q - 1] / Er[q];
-    T->sId[q] = Ed[q] / Ed[q - 1];
-    T->sIr[q] = Er[q] / Er[q - 1];
+    T->sEd[q] = Ed[q - 1] * iEd[q];
+    T->sEr[q] = Er[q - 1] * iEr[q];
+    T->sId[q] = Ed[q] * iEd[q - 1];
+    T->sIr[q] = Er[q] * iEr[q - 1];
     q_from(l, L, T->sEd[q], T->sEr[q], &T->sQdd[q], &T->sQdr[q], &T->sQrr[q]);
   }
   T->h = h;
@@ -1044,15 +1052,23 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
           double sz[3] = {0, 0, 0}, sy[3] = {0, 0, 0};
           for (int q = 0; q < ng; ++q) { /* nodes in decreasing time */
             double u = pa + T->du[q];
-            double vu = b->refr ? 0.0 : T->em[q] * va + T->p21[q] * Ia;
+            double vu = T->em[q] * va + T->p21[q] * Ia;
             double sp = surrogate(l, pp, vu, vcut);
             if (!((q > 0 || cross) && err_move_node(l, &ec, u, T, q))) err_move(l, &ec, u);
-            double M[3] = {sp * A * (ec.bd - ec.br), sp * fd1 * T->eLd[q], sp * fr1 * T->eLr[q]};
-            for (int c = 0; c < 3; ++c) {
-              sz[c] += M[c] * T->kz[q];
-              sy[c] += M[c] * T->ky[q];
-            }
+            double mg = sp * (ec.bd - ec.br);
+            sz[0] += mg * T->kz[q];
+            sy[0] += mg * T->ky[q];
+            sz[1] += sp * T->kzd[q];
+            sy[1] += sp * T->kyd[q];
+            sz[2] += sp * T->kzr[q];
+            sy[2] += sp * T->kyr[q];
           }
+          sz[0] *= A;
+          sy[0] *= A;
+          sz[1] *= fd1;
+          sy[1] *= fd1;
+          sz[2] *= fr1;
+          sy[2] *= fr1;
           for (int c = 0; c < 3; ++c) {
             double nz = T->Em * muz[c] + sz[c];
             muy[c] = T->Es * muy[c] + T->P21h * muz[c] + sy[c];
