@@ -72,7 +72,7 @@ START_TEST(test_csr_matches_dense_adjacency_of_edge_list) {
   int dense_n[3][7][5] = {{{0}}};
   const uint32_t pre_pop[3] = {0, 1, 0}, post_pop[3] = {1, 2, 2}, npre[3] = {7, 5, 7}, npost[3] = {5, 4, 4};
   for (int pi = 0; pi < 3; ++pi) {
-    char nm[8];
+    char nm[16];
     snprintf(nm, sizeof nm, "p%d", pi);
     ss_proj p = proj_spec(nm, pre_pop[pi], post_pop[pi], SS_CONN_FILE);
     uint32_t ne = 40;
