@@ -95,11 +95,11 @@ check "points.tsv final_cost_mean" awk -F'\t' '
 ' "$T/j2/runs.tsv" "$T/j2/points.tsv"
 
 # mean_curve.dat against the runs' cost columns (column 2), aggregated here
-meancheck() {
-  awk '
+meancheck() { # DIR [COLUMN [MEANFILE]]
+  awk -v col="${2:-2}" '
     FNR == 1 { f++ }
     /^#/ || NF == 0 { next }
-    f <= 3 { r = ++rows[f]; t[r] = $1; v[f, r] = $2; next }
+    f <= 3 { r = ++rows[f]; t[r] = $1; v[f, r] = $col; next }
     {
       r = ++rows[4]
       sum = 0; lo = v[1, r]; hi = v[1, r]
@@ -126,11 +126,15 @@ meancheck() {
       if (!bad && rows[4] < 10) { print "only " rows[4] " rows"; bad = 1 }
       exit bad
     }
-  ' "$1/seed-1/learning_curve.dat" "$1/seed-2/learning_curve.dat" "$1/seed-3/learning_curve.dat" "$1/mean_curve.dat"
+  ' "$1/seed-1/learning_curve.dat" "$1/seed-2/learning_curve.dat" "$1/seed-3/learning_curve.dat" "$1/${3:-mean_curve.dat}"
 }
 for p in $POINTS; do
   check "$p/mean_curve.dat = awk aggregate of the runs" meancheck "$T/j2/$p"
+  # the further columns: mean |dw| (5) and the output's rate (6)
+  check "$p/mean_mean_abs_dw.dat = awk aggregate" meancheck "$T/j2/$p" 5 mean_mean_abs_dw.dat
+  check "$p/mean_rate_out.dat = awk aggregate" meancheck "$T/j2/$p" 6 mean_rate_out.dat
 done
+check "no mean file for the time column" test ! -e "$T/j2/r0=1mV/mean_time.dat"
 check "mean_curve.dat header names the columns" grep -q '^# t(s) mean sd min max median n$' "$T/j2/r0=1mV/mean_curve.dat"
 
 # ------------------------------------------------------------ -j 1: same results

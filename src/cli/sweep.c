@@ -55,7 +55,9 @@ static void usage(FILE *fp) {
           "POINT is KEY=VALUE for each grid key (joined by ','; 'all' without --grid).\n"
           "\n"
           "Outputs: DIR/POINT/mean_curve.dat (columns t(s) mean sd min max median n of\n"
-          "the cost over the point's successful runs), DIR/runs.tsv (point, grid values,\n"
+          "the cost over the point's successful runs), DIR/POINT/mean_NAME.dat (the same\n"
+          "for every further column NAME of learning_curve.dat: mean_abs_dw, rate_POP,\n"
+          "accuracy_last100, ...), DIR/runs.tsv (point, grid values,\n"
           "seed, initial_cost, final_cost, wall_s, status per run) and DIR/points.tsv\n"
           "(point, grid values, n_runs, n_ok, mean/sd/min/max of final_cost).\n"
           "Exit status: 0 if every run succeeded, 1 if one failed (the others still\n"
@@ -775,6 +777,62 @@ static char *grid_desc(const sweep *s, size_t p) {
   return out;
 }
 
+/* The column names of a learning curve: the tokens of its last '#' line
+ * before the data, units in parentheses dropped ("rate_hid(Hz)" ->
+ * "rate_hid"); only letters, digits and '_' are kept.  names[k] for
+ * k < n_cols, or all NULL if the header does not name every column. */
+static char **column_names(const char *path, size_t n_cols) {
+  char **names = xcalloc(n_cols + 1, sizeof *names);
+  FILE *fp = fopen(path, "r");
+  char line[4096], last[4096] = "";
+  while (fp && fgets(line, sizeof line, fp) && line[0] == '#') memcpy(last, line, sizeof line);
+  if (fp) fclose(fp);
+  size_t k = 0;
+  for (char *t = strtok(last + 1, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) {
+    if (k == n_cols) { k = n_cols + 1; break; }
+    char *o = xcalloc(strlen(t) + 1, 1), *q = o;
+    for (const char *c = t; *c && *c != '('; ++c)
+      if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_') *q++ = *c;
+    names[k++] = o;
+  }
+  if (k != n_cols)
+    for (size_t j = 0; j <= n_cols; ++j) {
+      free(names[j]);
+      names[j] = NULL;
+    }
+  return names;
+}
+
+/* mean_NAME.dat of point p for the columns after the cost (rates,
+ * accuracy, ...), next to mean_curve.dat. */
+static int mean_columns(sweep *s, size_t p, const ss_curve *cs, size_t n, const char *first_path) {
+  char **names = column_names(first_path, cs[0].n_cols);
+  int rc = 0;
+  for (size_t col = 2; col < cs[0].n_cols && names[col] && names[col][0]; ++col) {
+    ss_curve agg = {0};
+    ss_error err = {0};
+    char *out = xprintf("%s/%s/mean_%s.dat", s->out, s->points[p], names[col]);
+    if (ss_curves_aggregate(cs, n, col, &agg, &err) < 0) {
+      fprintf(stderr, "superspike sweep: %s: %s\n", out, err.msg);
+      rc = -1;
+    } else {
+      char *header = xprintf("mean of '%s' (column %zu of learning_curve.dat) over %zu runs of sweep point %s\n"
+                             "t(s) mean sd min max median n",
+                             names[col], col + 1, n, s->points[p]);
+      if (ss_curve_write(&agg, out, header, &err)) {
+        fprintf(stderr, "superspike sweep: %s\n", err.msg);
+        rc = -1;
+      }
+      free(header);
+    }
+    ss_curve_clear(&agg);
+    free(out);
+  }
+  for (size_t k = 0; k <= cs[0].n_cols; ++k) free(names[k]);
+  free(names);
+  return rc;
+}
+
 /* mean_curve.dat of point p from the learning curves of its successful
  * runs (a run whose curve cannot be read fails now).  0 or -1. */
 static int mean_curve(sweep *s, size_t p) {
@@ -794,6 +852,13 @@ static int mean_curve(sweep *s, size_t p) {
   }
   char *out = xprintf("%s/%s/mean_curve.dat", s->out, s->points[p]);
   int rc = 0;
+  if (n) { /* the other columns, named by run 0's header */
+    char *first = NULL;
+    for (size_t k = 0; k < s->n_seeds && !first; ++k)
+      if (rs[k].ok) first = xprintf("%s/learning_curve.dat", rs[k].dir);
+    if (first && mean_columns(s, p, cs, n, first)) rc = -1;
+    free(first);
+  }
   if (!n) {
     unlink(out); /* no stale curve from an earlier sweep */
   } else {
