@@ -6,7 +6,8 @@
  * so "0.1 3  # first" is a spike.  TIME is a plain decimal number of seconds
  * ([+-]digits[.digits][e[+-]digits]; no hex, nan or inf), converted to ms
  * with one rounding (ss_parse_decimal), ID plain decimal digits.  Lines
- * longer than SPIKE_LINE_MAX characters before any comment are rejected.
+ * longer than SS_TEXTROWS_LINE_MAX (1023) characters before any comment are
+ * rejected.
  *
  * Writing: each time is printed in seconds as the shortest decimal (15 to 17
  * significant digits) that reads back, through the reader's conversion, as
@@ -22,8 +23,8 @@
 #include "superspike/atomicfile.h"
 #include "superspike/config.h"
 #include "superspike/spikefile.h"
+#include "textrows.h"
 
-#define SPIKE_LINE_MAX 1023
 
 void ss_spikes_init(ss_spikes *s) {
   s->t = NULL;
@@ -138,38 +139,6 @@ void ss_spikes_sort(ss_spikes *s) {
 
 /* ------------------------------------------------------------ reading */
 
-static int is_blank(int c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-enum { LINE_OK = 1, LINE_EOF = 0, LINE_LONG = -1, LINE_NUL = -2, LINE_ERR = -3 };
-
-/* Read one line into buf (NUL-terminated, without its newline and without
- * any '#' comment). */
-static int read_line(FILE *fp, char *buf, size_t cap, size_t *len) {
-  size_t n = 0;
-  int any = 0, comment = 0, status = LINE_OK, c;
-  while ((c = getc_unlocked(fp)) != EOF) {
-    any = 1;
-    if (c == '\n') break;
-    if (comment) continue;
-    if (c == '#') {
-      comment = 1;
-    } else if (c == '\0') {
-      status = LINE_NUL;
-    } else if (n + 1 < cap) {
-      buf[n++] = (char)c;
-    } else {
-      status = LINE_LONG;
-    }
-  }
-  buf[n] = '\0';
-  *len = n;
-  if (c == EOF && ferror(fp)) return LINE_ERR;
-  if (!any) return LINE_EOF;
-  return status;
-}
-
 /* Shortest decimal of a time in ms (15..17 significant digits) that reads
  * back as the same double; as digits and a decimal exponent: t = 0.DIGITS *
  * 10^(exp10 + 1), i.e. D.IGITS * 10^exp10. */
@@ -239,128 +208,55 @@ void ss_format_seconds(double t_ms, char *buf) {
 int ss_spikes_read(ss_spikes *out, const char *path, uint32_t n_ids, int sort,
                    ss_error *err) {
   out->n = 0;
-  FILE *fp = fopen(path, "r");
-  if (!fp) {
-    int e = errno;
+  ss_textrows r;
+  int rc = ss_textrows_open(&r, path, "spike file", err);
+  if (rc) {
     ss_spikes_clear(out);
-    return ss_error_set(err, SS_EIO, "%s: cannot open spike file: %s", path,
-                        strerror(e));
+    return rc;
   }
-  char buf[SPIKE_LINE_MAX + 2];
-  size_t len;
-  long line = 0, prev_line = 0;
-  int rc = SS_OK, st;
-  while ((st = read_line(fp, buf, sizeof buf, &len)) != LINE_EOF) {
-    line++;
-    if (st == LINE_ERR) {
-      rc = ss_error_set(err, SS_EIO, "%s:%ld: read error: %s", path, line,
-                        strerror(errno));
+  long prev_line = 0;
+  while ((rc = ss_textrows_next(&r, 2, err)) == 1) {
+    rc = SS_OK;
+    if (r.nf == 1) {
+      rc = ss_error_set(err, SS_EPARSE, "%s:%ld: field 'id': missing (expected 'time id', time in s)", path,
+                        r.line);
       break;
     }
-    if (st == LINE_LONG) {
-      rc = ss_error_set(err, SS_EPARSE,
-                        "%s:%ld: line too long (more than %d characters "
-                        "before any comment)",
-                        path, line, SPIKE_LINE_MAX);
+    if (r.nf == 3) {
+      rc = ss_error_set(err, SS_EPARSE, "%s:%ld: unexpected third column '%.40s' (expected 'time id', time in s)",
+                        path, r.line, r.f[2]);
       break;
     }
-    if (st == LINE_NUL) {
-      rc = ss_error_set(err, SS_EPARSE, "%s:%ld: NUL byte in line (not a text "
-                        "file?)", path, line);
-      break;
-    }
-    /* split into at most three fields */
-    char *f[3] = {NULL, NULL, NULL};
-    size_t fl[3] = {0, 0, 0};
-    int nf = 0;
-    char *p = buf;
-    while (nf < 3) {
-      while (is_blank(*p)) p++;
-      if (!*p) break;
-      f[nf] = p;
-      while (*p && !is_blank(*p)) p++;
-      fl[nf] = (size_t)(p - f[nf]);
-      nf++;
-    }
-    if (nf == 0) continue;  /* blank or comment */
-    if (nf == 1) {
-      rc = ss_error_set(err, SS_EPARSE,
-                        "%s:%ld: field 'id': missing (expected 'time id', "
-                        "time in s)",
-                        path, line);
-      break;
-    }
-    if (nf == 3) {
-      rc = ss_error_set(err, SS_EPARSE,
-                        "%s:%ld: unexpected third column '%.*s' (expected "
-                        "'time id', time in s)",
-                        path, line, (int)(fl[2] > 40 ? 40 : fl[2]), f[2]);
-      break;
-    }
-    f[0][fl[0]] = '\0';
-    f[1][fl[1]] = '\0';
     double t;
-    int prc = ss_parse_decimal(f[0], fl[0], 3, &t);
-    if (prc == SS_ENOMEM) {
-      rc = ss_error_set(err, SS_ENOMEM, "%s:%ld: out of memory", path, line);
+    if ((rc = ss_textrows_seconds(&r, 0, "time", &t, err))) break;
+    unsigned long long id;
+    int urc = ss_textrows_uint(&r, 1, UINT32_MAX, &id);
+    if (urc == SS_EPARSE) {
+      rc = ss_error_set(err, SS_EPARSE, "%s:%ld: field 'id': expected a non-negative integer, got '%.40s'", path,
+                        r.line, r.f[1]);
       break;
     }
-    if (prc) {
-      rc = ss_error_set(err, prc == SS_ERANGE ? SS_ERANGE : SS_EPARSE,
-                        "%s:%ld: field 'time': expected a finite number of "
-                        "seconds, got '%.40s'",
-                        path, line, f[0]);
-      break;
-    }
-    if (t < 0) {
-      rc = ss_error_set(err, SS_ERANGE,
-                        "%s:%ld: field 'time': negative time '%.40s' (times "
-                        "must be >= 0 s)",
-                        path, line, f[0]);
-      break;
-    }
-    /* id: digits only */
-    const char *q = f[1];
-    unsigned long long id = 0;
-    int big = 0;
-    for (; *q >= '0' && *q <= '9'; q++) {
-      id = id * 10 + (unsigned)(*q - '0');
-      if (id > UINT32_MAX) {
-        big = 1;
-        id = UINT32_MAX + 1ULL;
-      }
-    }
-    if (*q || q == f[1]) {
-      rc = ss_error_set(err, SS_EPARSE,
-                        "%s:%ld: field 'id': expected a non-negative integer, "
-                        "got '%.40s'",
-                        path, line, f[1]);
-      break;
-    }
-    if (big || id >= n_ids) {
-      rc = ss_error_set(err, SS_ERANGE,
-                        "%s:%ld: field 'id': id %.40s out of range for a "
-                        "population of %lu",
-                        path, line, f[1], (unsigned long)n_ids);
+    if (urc || id >= n_ids) {
+      rc = ss_error_set(err, SS_ERANGE, "%s:%ld: field 'id': id %.40s out of range for a population of %lu", path,
+                        r.line, r.f[1], (unsigned long)n_ids);
       break;
     }
     if (!sort && out->n && t < out->t[out->n - 1]) {
       char prev[SS_FMT_SECONDS_MAX];
       ss_format_seconds(out->t[out->n - 1], prev);
       rc = ss_error_set(err, SS_EPARSE,
-                        "%s:%ld: field 'time': spikes must be sorted by time: "
-                        "%s s after %s s on line %ld; set sort = yes to sort "
-                        "on load",
-                        path, line, f[0], prev, prev_line);
+                        "%s:%ld: field 'time': spikes must be sorted by time: %s s after %s s on line %ld; set "
+                        "sort = yes to sort on load",
+                        path, r.line, r.f[0], prev, prev_line);
       break;
     }
     if (ss_spikes_push(out, t, (uint32_t)id) != SS_OK) {
-      rc = ss_error_set(err, SS_ENOMEM, "%s:%ld: out of memory", path, line);
+      rc = ss_error_set(err, SS_ENOMEM, "%s:%ld: out of memory", path, r.line);
       break;
     }
-    prev_line = line;
+    prev_line = r.line;
   }
-  fclose(fp);
+  ss_textrows_close(&r);
   if (rc != SS_OK) {
     ss_spikes_clear(out);
     return rc;

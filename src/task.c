@@ -13,6 +13,7 @@
 #include "superspike/config.h"
 #include "superspike/rng.h"
 #include "superspike/task.h"
+#include "textrows.h"
 
 /* Random streams of the generators (distinct, so that one seed used for two
  * generators gives unrelated numbers).  Per-neuron streams add the id. */
@@ -586,50 +587,6 @@ int ss_stimuli_write(const ss_stimuli *s, double window_ms, const char *path, ss
   return ss_afile_commit(&f, err); /* reports any write error */
 }
 
-#define STIM_LINE_MAX 1023
-
-static int stim_blank(int c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* One line without its newline and its comment; 1 = a line, 0 = end of file,
- * -1 = too long, -2 = NUL byte, -3 = read error. */
-static int stim_line(FILE *fp, char *buf, size_t cap, size_t *len) {
-  size_t n = 0;
-  int any = 0, comment = 0, st = 1, c;
-  while ((c = getc(fp)) != EOF) {
-    any = 1;
-    if (c == '\n') break;
-    if (comment) continue;
-    if (c == '#')
-      comment = 1;
-    else if (c == '\0')
-      st = -2;
-    else if (n + 1 < cap)
-      buf[n++] = (char)c;
-    else
-      st = -1;
-  }
-  buf[n] = '\0';
-  *len = n;
-  if (c == EOF && ferror(fp)) return -3;
-  if (!any) return 0;
-  return st;
-}
-
-/* Digits only, value <= max; 0 or -1. */
-static int stim_uint(const char *s, unsigned long max, unsigned long *out) {
-  unsigned long v = 0;
-  const char *q = s;
-  for (; *q >= '0' && *q <= '9'; q++) {
-    v = v * 10 + (unsigned long)(*q - '0');
-    if (v > max) return -1;
-  }
-  if (*q || q == s) return -1;
-  *out = v;
-  return 0;
-}
-
 int ss_stimuli_read(const char *path, unsigned n_classes, ss_stimuli *s, ss_error *err) {
   s->n = 0;
   if (n_classes < 1 || n_classes > 256) {
@@ -637,115 +594,67 @@ int ss_stimuli_read(const char *path, unsigned n_classes, ss_stimuli *s, ss_erro
     return ss_error_set(err, SS_EINVAL, "%s: number of classes must be 1..256, got %u", path,
                         n_classes);
   }
-  FILE *fp = fopen(path, "r");
-  if (!fp) {
-    int e = errno;
-    ss_stimuli_clear(s);
-    return ss_error_set(err, SS_EIO, "%s: cannot open stimulus file: %s", path, strerror(e));
-  }
   static const char *const names[3] = {"onset", "class", "pattern"};
-  char buf[STIM_LINE_MAX + 2];
-  size_t len;
-  long line = 0, prev_line = 0;
-  int rc = SS_OK, st;
-  while ((st = stim_line(fp, buf, sizeof buf, &len)) != 0) {
-    line++;
-    if (st == -3) {
-      rc = ss_error_set(err, SS_EIO, "%s:%ld: read error: %s", path, line, strerror(errno));
-      break;
-    }
-    if (st == -1) {
-      rc = ss_error_set(err, SS_EPARSE, "%s:%ld: line too long (more than %d characters)", path,
-                        line, STIM_LINE_MAX);
-      break;
-    }
-    if (st == -2) {
-      rc = ss_error_set(err, SS_EPARSE, "%s:%ld: NUL byte in line (not a text file?)", path,
-                        line);
-      break;
-    }
-    char *f[4] = {NULL, NULL, NULL, NULL};
-    size_t fl[4] = {0, 0, 0, 0};
-    int nf = 0;
-    char *p = buf;
-    while (nf < 4) {
-      while (stim_blank(*p)) p++;
-      if (!*p) break;
-      f[nf] = p;
-      while (*p && !stim_blank(*p)) p++;
-      fl[nf] = (size_t)(p - f[nf]);
-      nf++;
-    }
-    if (nf == 0) continue;
-    if (nf < 3) {
+  ss_textrows r;
+  int rc = ss_textrows_open(&r, path, "stimulus file", err);
+  if (rc) {
+    ss_stimuli_clear(s);
+    return rc;
+  }
+  long prev_line = 0;
+  while ((rc = ss_textrows_next(&r, 3, err)) == 1) {
+    rc = SS_OK;
+    if (r.nf < 3) {
       rc = ss_error_set(err, SS_EPARSE,
-                        "%s:%ld: field '%s': missing (expected 'onset class pattern', onset in "
-                        "s)",
-                        path, line, names[nf]);
+                        "%s:%ld: field '%s': missing (expected 'onset class pattern', onset in s)",
+                        path, r.line, names[r.nf]);
       break;
     }
-    if (nf == 4) {
+    if (r.nf == 4) {
       rc = ss_error_set(err, SS_EPARSE,
-                        "%s:%ld: unexpected fourth column '%.*s' (expected 'onset class "
+                        "%s:%ld: unexpected fourth column '%.40s' (expected 'onset class "
                         "pattern', onset in s)",
-                        path, line, (int)(fl[3] > 40 ? 40 : fl[3]), f[3]);
+                        path, r.line, r.f[3]);
       break;
     }
-    for (int k = 0; k < 3; k++) f[k][fl[k]] = '\0';
     double t;
-    int prc = ss_parse_decimal(f[0], fl[0], 3, &t);
-    if (prc == SS_ENOMEM) {
-      rc = ss_error_set(err, SS_ENOMEM, "%s:%ld: out of memory", path, line);
-      break;
-    }
-    if (prc) {
-      rc = ss_error_set(err, prc == SS_ERANGE ? SS_ERANGE : SS_EPARSE,
-                        "%s:%ld: field 'onset': expected a finite number of seconds, got "
-                        "'%.40s'",
-                        path, line, f[0]);
-      break;
-    }
-    if (t < 0) {
-      rc = ss_error_set(err, SS_ERANGE,
-                        "%s:%ld: field 'onset': negative onset '%.40s' (onsets must be >= 0 s)",
-                        path, line, f[0]);
-      break;
-    }
+    if ((rc = ss_textrows_seconds(&r, 0, "onset", &t, err))) break;
     if (s->n && t < s->onset[s->n - 1]) {
       char prev[SS_FMT_SECONDS_MAX];
       ss_format_seconds(s->onset[s->n - 1], prev);
       rc = ss_error_set(err, SS_EPARSE,
                         "%s:%ld: field 'onset': onsets must be non-decreasing: %.40s s after %s "
                         "s on line %ld",
-                        path, line, f[0], prev, prev_line);
+                        path, r.line, r.f[0], prev, prev_line);
       break;
     }
-    unsigned long cls, pat;
-    if (stim_uint(f[1], 1000000ul, &cls)) {
+    unsigned long long cls, pat;
+    int crc = ss_textrows_uint(&r, 1, 1000000ull, &cls);
+    if (crc == SS_EPARSE) {
       rc = ss_error_set(err, SS_EPARSE,
                         "%s:%ld: field 'class': expected a non-negative integer, got '%.40s'",
-                        path, line, f[1]);
+                        path, r.line, r.f[1]);
       break;
     }
-    if (cls >= n_classes) {
-      rc = ss_error_set(err, SS_ERANGE, "%s:%ld: field 'class': class %lu out of range for %u "
+    if (crc || cls >= n_classes) {
+      rc = ss_error_set(err, SS_ERANGE, "%s:%ld: field 'class': class %.40s out of range for %u "
                         "classes (0..%u)",
-                        path, line, cls, n_classes, n_classes - 1);
+                        path, r.line, r.f[1], n_classes, n_classes - 1);
       break;
     }
-    if (stim_uint(f[2], 255, &pat)) {
+    if (ss_textrows_uint(&r, 2, 255, &pat)) {
       rc = ss_error_set(err, SS_EPARSE,
                         "%s:%ld: field 'pattern': expected an integer 0..255, got '%.40s'", path,
-                        line, f[2]);
+                        r.line, r.f[2]);
       break;
     }
     if (ss_stimuli_push(s, t, (uint8_t)cls, (uint8_t)pat)) {
-      rc = ss_error_set(err, SS_ENOMEM, "%s:%ld: out of memory", path, line);
+      rc = ss_error_set(err, SS_ENOMEM, "%s:%ld: out of memory", path, r.line);
       break;
     }
-    prev_line = line;
+    prev_line = r.line;
   }
-  fclose(fp);
+  ss_textrows_close(&r);
   if (rc) ss_stimuli_clear(s);
   return rc;
 }
