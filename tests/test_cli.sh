@@ -22,24 +22,8 @@ set -u
 : "${SS_EXAMPLES:?SS_EXAMPLES must name the examples directory}"
 : "${SS_TEST_DATA:?SS_TEST_DATA must name tests/data}"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/ss-cli.XXXXXX") || exit 99
-trap 'rm -rf "$T"' EXIT
-trap 'exit 99' HUP INT TERM
-
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-fail() {
-  checks=$((checks + 1))
-  fails=$((fails + 1))
-  echo "FAIL: $*"
-}
-# check DESCRIPTION COMMAND...: the command must succeed
-check() {
-  d=$1
-  shift
-  if "$@"; then ok; else fail "$d"; fi
-}
+SS_TMP_NAME=ss-cli
+. "$(dirname "$0")/testutil.sh"
 
 # run OUTFILE ERRFILE ARGS...: run the program, status in $rc
 run() {

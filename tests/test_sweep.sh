@@ -19,23 +19,8 @@ set -u
 : "${SS_BIN:?SS_BIN must name the superspike program}"
 : "${SS_EXAMPLES:?SS_EXAMPLES must name the examples directory}"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/ss-sweep.XXXXXX") || exit 99
-trap 'rm -rf "$T"' EXIT
-trap 'exit 99' HUP INT TERM
-
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-fail() {
-  checks=$((checks + 1))
-  fails=$((fails + 1))
-  echo "FAIL: $*"
-}
-check() {
-  d=$1
-  shift
-  if "$@"; then ok; else fail "$d"; fi
-}
+SS_TMP_NAME=ss-sweep
+. "$(dirname "$0")/testutil.sh"
 # run ARGS...: the program with stdout in $T/o, stderr in $T/e, status in $rc
 run() {
   "$SS_BIN" "$@" >"$T/o" 2>"$T/e"

@@ -16,23 +16,8 @@ set -u
 : "${SS_BIN:?SS_BIN must name the superspike program}"
 : "${SS_TEST_DATA:?SS_TEST_DATA must name tests/data}"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/ss-task.XXXXXX") || exit 99
-trap 'rm -rf "$T"' EXIT
-trap 'exit 99' HUP INT TERM
-
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-fail() {
-  checks=$((checks + 1))
-  fails=$((fails + 1))
-  echo "FAIL: $*"
-}
-check() {
-  d=$1
-  shift
-  if "$@"; then ok; else fail "$d"; fi
-}
+SS_TMP_NAME=ss-task
+. "$(dirname "$0")/testutil.sh"
 # run ARGS...: run the program, stdout in $T/o, stderr in $T/e, status in $rc
 run() {
   "$SS_BIN" "$@" >"$T/o" 2>"$T/e"
