@@ -57,7 +57,9 @@ typedef struct ss_learn_params {
   double beta;                /* surrogate steepness (1/mV), default 1 */
   ss_surrogate surrogate;
   ss_learn_mode mode;
-  int n_gl;                   /* Gauss-Legendre nodes per piece, 1..16, default 4 */
+  int n_gl;                   /* Gauss-Legendre nodes per piece, 1..16, default 4; with
+                                 adapt > 0 short pieces far from the surrogate's pole
+                                 use up to two fewer when the error estimates allow */
   double h_max;               /* longest piece (ms), default 4 */
   int grade;                  /* grade pieces toward the neuron's spikes (default 1) */
   double grade_c;             /* shortest graded piece = grade_c / (beta v'), default 0.5 */
@@ -69,9 +71,10 @@ typedef struct ss_learn_params {
   double adapt;               /* > 0 (default 0.5): pieces no longer than adapt x the
                                  time to the nearest complex pole of sigma'(U(t)),
                                  estimated from v, v', v'' at each piece start (this
-                                 covers grading and near-threshold excursions);
-                                 0: equal pieces graded toward spikes only (the
-                                 oracle's layout) */
+                                 covers grading and near-threshold excursions),
+                                 lengths rounded down to h_max 2^-k (cached node
+                                 tables); 0: equal pieces graded toward spikes only
+                                 (the oracle's layout) */
   double u_cut;               /* SS_SURR_REFERENCE only: sigma' = 0 below this
                                  absolute membrane potential (mV), default -80;
                                  -INFINITY: no cut */
