@@ -7,8 +7,9 @@
  *     lambda_s = alpha * (sigma'(U_i) (eps * S_j)),   eps = P21 of neuron i,
  *     alpha = A (e^{-t/tau_decay} - e^{-t/tau_rise}),  A from ss_learn_params,
  *     e_i = alpha * (S_target - S_i) (outputs),  e_k = sum_o B_ko e_o (hidden),
- * in the same units (ms, kernel units; sigma' in the paper's form without
- * the reference code's extra factor beta), so that one optimizer setting
+ * in the same units (ms, kernel units; sigma' in the form that
+ * ss_learn_params.surrogate selects, the reference code's (extra factor
+ * beta, zero below u_cut) included), so that one optimizer setting
  * (optim.h) serves both engines.  G is indexed by incoming slot, like
  * ss_learn_gradient.  Two flavours:
  *
@@ -53,8 +54,8 @@
  *   0.8 ms for symmetric feedback; fb_delay = 0.8 ms + dt and align_hidden
  *   = 1.5 ms for random feedback) the window integral is that of a shifted
  *   product, which differs by O(Delta/T) more.  Not reproduced: the code's
- *   sigma' cut below -80 mV, its extra factor beta (divided out) and its
- *   single precision.  The skip thresholds of paper-spec §2.9 are optional
+ *   single precision (its sigma' with the factor beta and the cut below
+ *   -80 mV is surrogate = SS_SURR_REFERENCE, in both learners).  The skip thresholds of paper-spec §2.9 are optional
  *   (skip_pre, skip_err, in the code's units; 0 = off).  Measured on the
  *   gradient test cases (20-5-2 network, 100 ms windows; relative L2
  *   difference of G to the event-driven G, worst layer): at dt = 0.1 ms
