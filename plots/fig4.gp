@@ -71,12 +71,12 @@ do for [k = 1:3] {
   files = system('ls '.d.'/seed-*/learning_curve.dat')
   negf = system('ls '.runs.'/../negative/seed-*/learning_curve.dat 2>/dev/null')
   if (k == 1) {
-    plot for [f in files] f using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
+    plot for [f in files] f every 4 using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
          d.'/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 1 lw 2 title '4 hidden, mean', \
          runs.'/../h8/all/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 1 lw 1.5 dt 2 title '8 hidden, mean', \
          for [f in negf] f using 1:($2 > 0 ? $2 : 1/0) with lines ls 3 lw 0.8 title (f eq word(negf, 1) ? 'all B < 0' : '')
   } else {
-    plot for [f in files] f using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
+    plot for [f in files] f every 4 using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
          d.'/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 1 lw 2
   }
   unset label 1

@@ -2,14 +2,15 @@
 # a trained random-feedback network: output spikes (one neuron per class),
 # hidden spikes, input raster with the stimuli shaded (10 ms pattern dark,
 # rest of the 25 ms window light; blue class 1, orange class 0); (c-f) cost
-# of every run (grey) and mean (black) for random feedback (c, green: mean
+# (top) and accuracy over the last 100 stimuli (bottom) of every run (grey)
+# and mean (black) for random feedback (c, green: mean
 # with the regularizer), no hidden layer (d), symmetric (e) and uniform (f)
 # feedback.
 # Variables: plotsdir, outfile, term (pdf|png), dir (run.sh's output:
 # dir/runs/feedback=MODE, dir/reg/all, dir/nohidden/all), run (the example
 # run's directory), stim (the task's stimuli.txt).
 load plotsdir.'/style.gp'
-if (term eq 'pdf') { eval set_pdf(7.0, 5.2) } else { eval set_png(10, 7.4) }
+if (term eq 'pdf') { eval set_pdf(7.0, 6.0) } else { eval set_png(10, 8.5) }
 set output outfile
 c1 = '#1f77b4'; c0 = '#ff7f0e'
 t0 = real(system("awk '/^[0-9]/ {t=$1} END {print t - 1}' ".run."/learning_curve.dat"))
@@ -43,31 +44,50 @@ plot stim using ($1 - t0 + 0.0125):(inwin($1) && $2 == 1 ? 50 : 1/0):(0.0125):(5
      stim using ($1 - t0 + 0.005):(inwin($1) && $2 == 1 ? 50 : 1/0):(0.005):(50) with boxxyerror lc rgb '#9ecae1', \
      stim using ($1 - t0 + 0.005):(inwin($1) && $2 == 0 ? 50 : 1/0):(0.005):(50) with boxxyerror lc rgb '#fdbe85', \
      run.'/in_last.ras' using ($1 - t0):2 with points ls 1 pt 7 ps 0.12
-# ---- (c-f) learning curves
+# ---- (c-f) learning curves: cost (top row) and accuracy over the last 100
+# stimuli (bottom row); the accuracy is the last column of learning_curve.dat
+# (column 9 with a hidden layer, 8 without)
 set yrange [*:*]; stats dir.'/runs/feedback=random/mean_curve.dat' using 1 nooutput
 tmax = STATS_max
 array tags[4] = ['c  random', 'd  no hidden layer', 'e  symmetric', 'f  uniform']
 array dirs[4] = ['/runs/feedback=random', '/nohidden/all', '/runs/feedback=symmetric', '/runs/feedback=uniform']
+array acol[4] = [9, 8, 9, 9]
 w4 = 0.19; gap4 = 0.0467
-set tmargin at screen 0.40; set bmargin at screen 0.09
-set xlabel 'training time (s)' offset 0, 0; set xrange [0:tmax]; set xtics tmax / 2
-set logscale y; set format y '10^{%T}'; set yrange [1e-2:100]; set ytics auto
+set xrange [0:tmax]; set xtics tmax / 2
 set key bottom left samplen 2 font ',8'
 do for [k = 1:4] {
   x0 = lm + (k - 1) * (w4 + gap4)
   set lmargin at screen x0; set rmargin at screen x0 + w4
-  set label 1 tags[k] at screen x0 - 0.06, 0.44 font ',11'
-  if (k == 1) { set ylabel 'cost' offset 0; set format y '10^{%T}' } else { unset ylabel; set format y '' }
   d = dir.dirs[k]
   files = system('ls '.d.'/seed-*/learning_curve.dat')
+  # cost
+  set tmargin at screen 0.45; set bmargin at screen 0.28
+  unset xlabel; set format x ''
+  set logscale y; set yrange [1e-2:100]; set ytics auto
+  set label 1 tags[k] at screen x0 - 0.06, 0.48 font ',11'
+  if (k == 1) { set ylabel 'cost'; set format y '10^{%T}' } else { unset ylabel; set format y '' }
   if (k == 1) {
-    plot for [f in files] f using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
+    plot for [f in files] f every 4 using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
          d.'/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 1 lw 2 title 'mean', \
          dir.'/reg/all/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 5 lw 2 title 'mean, regularizer'
   } else {
-    plot for [f in files] f using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
+    plot for [f in files] f every 4 using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
          d.'/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 1 lw 2
   }
   unset label 1
+  # accuracy
+  set tmargin at screen 0.26; set bmargin at screen 0.08
+  set xlabel 'training time (s)'; set format x '%g'
+  unset logscale y; set yrange [0:1.05]; set ytics 0.5
+  if (k == 1) { set ylabel 'accuracy'; set format y '%g' } else { unset ylabel; set format y '' }
+  a = acol[k]
+  if (k == 1) {
+    plot for [f in files] f every 4 using 1:a with lines ls 2 lw 0.6, \
+         d.'/mean_accuracy_last100.dat' using 1:2 with lines ls 1 lw 2, \
+         dir.'/reg/all/mean_accuracy_last100.dat' using 1:2 with lines ls 5 lw 2
+  } else {
+    plot for [f in files] f every 4 using 1:a with lines ls 2 lw 0.6, \
+         d.'/mean_accuracy_last100.dat' using 1:2 with lines ls 1 lw 2
+  }
 }
 unset multiplot
