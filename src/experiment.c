@@ -603,8 +603,9 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   L->r0 = calloc(ns + 1, sizeof *L->r0);
   L->rho = calloc(ns + 1, sizeof *L->rho);
   L->stimuli = calloc(ns + 1, sizeof *L->stimuli);
-  L->opportunity = calloc(ns + 1, sizeof *L->opportunity);
+  L->opportunity = calloc(2 * (ns + 1), sizeof *L->opportunity);
   if (!L->stimuli || !L->opportunity) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  L->align = L->opportunity + ns + 1; /* one block with opportunity (freed with it) */
   if (!L->role || !L->fb || !L->fb_from || !L->fb_proj || !L->fb_seed || !L->targets || !L->plastic || !L->r0 ||
       !L->rho)
     return ss_error_set(err, SS_ENOMEM, "out of memory");
@@ -683,6 +684,7 @@ static int load_role(ss_experiment *x, size_t sec, const char *name, ss_error *e
   if (!L) return SS_OK;
   L->role[pop] = (uint8_t)role;
   const ss_pop *pp = &x->net->pops[pop];
+  if (role && (rc = get_pos(x, sec, "align", SS_UNIT_TIME, 0, 0.0, &L->align[pop], 1, err))) return rc;
   if (role == SS_ROLE_OUTPUT) {
     const char *file, *times;
     double period;

@@ -115,6 +115,20 @@ struct ss_learn {
   int het_err;                    /* error-dependent variant: integrate z^a e^2 */
   double *zhet, *Zhet;            /* [n_units] trace at t0; integral of z^a over the window */
   ss_learn_stats st;
+  /* eligibility delay alignment (ss_learn_set_align): aligned layers sweep
+   * the eligibility interval [t0 - D, t1 - D) with the error shifted by D */
+  double *align;                  /* [n_pops] D (ms), 0 = off */
+  int al_first;                   /* the next window is the first since the start */
+  double *al_v, *al_I;            /* [n_units] state at t1 - D (before the events at t1 - D) */
+  uint8_t *al_refr;
+  ss_log_rec *al_tail, *al_tail2; /* log records of [t1 - D, t1), grouped by neuron */
+  uint64_t *al_row, *al_row2;     /* [n_units + 1] */
+  size_t cap_tail, cap_tail2;
+  ss_log_rec *al_rec;             /* scratch: the swept neuron's records of [t0 - D, t1 - D) */
+  size_t cap_arec;
+  ss_err_rec *al_ev;              /* scratch: error events shifted by -D */
+  size_t cap_aev;
+  double *al_fd, *al_fr;          /* [n_units] output traces at t0 + D (first window) */
 };
 
 /* ------------------------------------------------------------ setup */
@@ -296,6 +310,18 @@ void ss_learn_destroy(ss_learn *l) {
   free(l->gap);
   free(l->err_row);
   free(l->err_by);
+  free(l->align);
+  free(l->al_v);
+  free(l->al_I);
+  free(l->al_refr);
+  free(l->al_tail);
+  free(l->al_tail2);
+  free(l->al_row);
+  free(l->al_row2);
+  free(l->al_rec);
+  free(l->al_ev);
+  free(l->al_fd);
+  free(l->al_fr);
   ss_cost_destroy(l->cost);
   free(l);
 }
@@ -315,6 +341,30 @@ int ss_learn_add_hidden(ss_learn *l, uint32_t pop, uint32_t out_pop, ss_feedback
   if (ss_fb_add(&l->fb, l->net, pop, out_pop, fb, proj, seed))
     return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
   l->role[pop] = SS_ROLE_HIDDEN;
+  return SS_OK;
+}
+
+int ss_learn_set_align(ss_learn *l, uint32_t pop, double D, ss_error *err) {
+  const ss_net *net = l->net;
+  if (pop >= net->n_pops || (l->role[pop] != SS_ROLE_OUTPUT && l->role[pop] != SS_ROLE_HIDDEN))
+    return ss_error_set(err, SS_EINVAL, "alignment: population %u is not an output or hidden layer", pop);
+  if (!(D >= 0) || !isfinite(D)) return ss_error_set(err, SS_EINVAL, "alignment: D must be finite and >= 0 (got %g ms)", D);
+  if (l->started) return ss_error_set(err, SS_ESTATE, "alignment: set it before ss_learn_start");
+  if (!l->align && D == 0) return SS_OK;
+  size_t nu = net->n_units;
+  if (!l->align) {
+    l->align = calloc(net->n_pops, sizeof(double));
+    l->al_v = calloc(nu, sizeof(double));
+    l->al_I = calloc(nu, sizeof(double));
+    l->al_refr = calloc(nu, 1);
+    l->al_row = calloc(nu + 1, sizeof(uint64_t));
+    l->al_row2 = calloc(nu + 1, sizeof(uint64_t));
+    l->al_fd = calloc(nu, sizeof(double));
+    l->al_fr = calloc(nu, sizeof(double));
+    if (!l->align || !l->al_v || !l->al_I || !l->al_refr || !l->al_row || !l->al_row2 || !l->al_fd || !l->al_fr)
+      return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+  }
+  l->align[pop] = D;
   return SS_OK;
 }
 
@@ -379,6 +429,8 @@ int ss_learn_start(ss_learn *l, ss_engine *e, ss_error *err) {
   if ((rc = ss_engine_log_enable(e, err))) return rc;
   l->t0 = ss_engine_time(e);
   l->started = 1;
+  l->al_first = 1;
+  if (l->al_row) memset(l->al_row, 0, ((size_t)l->net->n_units + 1) * sizeof(uint64_t));
   const ss_net *net = l->net;
   for (uint32_t g = 0; g < net->n_groups; ++g) ss_engine_psp(e, g, l->t0, &l->y0[g], &l->z0[g]);
   return SS_OK;
@@ -669,6 +721,7 @@ typedef struct sweep_in {
   uint8_t refr0;
   double fd0, fr0;
   double Ed, Er;          /* e^{-T/tau_d}, e^{-T/tau_r} over the window */
+  int save_state;         /* keep the state at the sweep's end (aligned layers) */
 } sweep_in;
 
 /* e^{-x/tau_c} for c = d, r given the membrane factors em = e^{-x/tau_m},
@@ -985,6 +1038,14 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
     b->I = I;
     b->refr = refr;
   }
+  if (in->save_state) { /* the state at t1 before the events at t1: the next sweep's start */
+    const bpoint *b = &bp[K - 1];
+    double vs, Is;
+    seg_state(pp, b, t1 - b->t, &vs, &Is);
+    l->al_v[n] = vs;
+    l->al_I[n] = Is;
+    l->al_refr[n] = b->refr;
+  }
   /* ---- backward */
   err_cursor ec = {l->ep, nep, nep, t1, 0, 0, t0, in->fd0, in->fr0, 0, 0, in->gap, 0};
   double muy[3] = {0, 0, 0}, muz[3] = {0, 0, 0};
@@ -1121,6 +1182,75 @@ void ss_learn_cost(const ss_learn *l, double *window, double *moving) { ss_cost_
 
 /* ------------------------------------------------------------ one window */
 
+/* Aligned layers, online mode, at t1: keep every swept neuron's log
+ * records of [t1 - D, t1) for the next sweep, and move the PSP state of the
+ * plastic groups into aligned layers from t1 back to t1 - D (before the
+ * arrivals at t1 - D): the engine's state at t1 minus the unit responses of
+ * the group's arrivals in [t1 - D, t1), propagated back over D (a factor of
+ * at most e^{D/tau_syn} on roundoff, D < T). */
+static int align_carry(ss_learn *l, const ss_window_log *L, const ss_engine *e, double t1) {
+  const ss_net *net = l->net;
+  uint32_t nu = net->n_units;
+  size_t total = 0;
+  l->al_row2[0] = 0;
+  for (uint32_t n = 0; n < nu; ++n) {
+    double D = l->align[net->unit_pop[n]];
+    size_t k1 = L->row[n + 1], k = k1;
+    if (D > 0 && l->sweep[n])
+      while (k > L->row[n] && !(L->rec[k - 1].t < t1 - D)) --k;
+    total += k1 - k;
+    l->al_row2[n + 1] = total;
+  }
+  if (l->cap_tail2 < total) {
+    ss_log_rec *a = ss_realloc_array(l->al_tail2, total, sizeof *a);
+    if (!a) return SS_ENOMEM;
+    l->al_tail2 = a;
+    l->cap_tail2 = total;
+  }
+  for (uint32_t n = 0; n < nu; ++n) {
+    size_t m = (size_t)(l->al_row2[n + 1] - l->al_row2[n]);
+    if (m) memcpy(l->al_tail2 + l->al_row2[n], L->rec + L->row[n + 1] - m, m * sizeof *l->al_tail2);
+  }
+  ss_log_rec *tr = l->al_tail;
+  l->al_tail = l->al_tail2;
+  l->al_tail2 = tr;
+  size_t tc = l->cap_tail;
+  l->cap_tail = l->cap_tail2;
+  l->cap_tail2 = tc;
+  uint64_t *rr = l->al_row;
+  l->al_row = l->al_row2;
+  l->al_row2 = rr;
+  for (uint32_t g = 0; g < net->n_groups; ++g) {
+    uint32_t proj = net->grp_proj[g], post = net->projs[proj].post;
+    double D = l->align[post];
+    if (!(D > 0) || !l->plastic[proj] || net->grp_start[g] == net->grp_start[g + 1]) continue;
+    /* the group's arrivals: the records of its first synapse in that post neuron's tail */
+    uint64_t k0 = net->grp_start[g];
+    uint32_t n = net->out_post[k0];
+    const ss_lif_params *pp = &net->pops[post].lif;
+    double y = l->y0[g], z = l->z0[g];
+    int any = 0;
+    for (uint64_t k = l->al_row[n]; k < l->al_row[n + 1]; ++k)
+      if (l->al_tail[k].code == (uint32_t)k0) {
+        double em, es, p21;
+        ss_lif_prop_coeffs(pp, t1 - l->al_tail[k].t, &em, &es, &p21);
+        y -= es;
+        z -= p21;
+        any = 1;
+      }
+    if (!any) {
+      ss_engine_psp(e, g, t1 - D, &l->y0[g], &l->z0[g]);
+      continue;
+    }
+    double em, es, p21;
+    ss_lif_prop_coeffs(pp, D, &em, &es, &p21);
+    y /= es;
+    l->y0[g] = y;
+    l->z0[g] = (z - p21 * y) / em;
+  }
+  return SS_OK;
+}
+
 int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   if (!l->started) return ss_error_set(err, SS_ESTATE, "learning: call ss_learn_start first");
   const ss_net *net = l->net;
@@ -1147,22 +1277,72 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   l->st.err_events += L->n_err;
   /* sweeps */
   const double EdT = exp(-T / l->p.tau_decay), ErT = exp(-T / l->p.tau_rise);
+  const int online = l->p.mode == SS_LEARN_ONLINE;
   for (uint32_t pop = 0; pop < net->n_pops; ++pop) {
     if (!l->role[pop]) continue;
     const ss_pop *pp = &net->pops[pop];
     const ss_fb_layer *hl = ss_fb_find(&l->fb, pop);
+    /* the sweep interval [sa, sb) (eligibility time) and the error events
+     * that reach it: all of the window's, or with alignment D those at
+     * t >= r = sa + D, moved to t - D (ss_learn_set_align) */
+    const double D = l->align ? l->align[pop] : 0.0;
+    const int first = D > 0 && (l->al_first || !online);
+    const double sa = D > 0 && !first ? t0 - D : t0, sb = D > 0 ? t1 - D : t1, r = first ? t0 + D : t0;
+    if (!(sb > sa))
+      return ss_error_set(err, SS_EINVAL, "alignment of population '%s' (%g ms) must be shorter than the window (%g ms)",
+                          pp->name, D, T);
+    const double Ed = D > 0 ? exp(-(sb - sa) / l->p.tau_decay) : EdT, Er = D > 0 ? exp(-(sb - sa) / l->p.tau_rise) : ErT;
+    const ss_pop *op = hl ? &net->pops[hl->out_pop] : pp; /* the outputs whose errors this layer sees */
+    if (D > 0) {
+      if (l->cap_aev < L->n_err + 1) {
+        ss_err_rec *a = ss_realloc_array(l->al_ev, L->n_err + 1, sizeof *a);
+        if (!a) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+        l->al_ev = a;
+        l->cap_aev = L->n_err + 1;
+      }
+      /* the outputs' traces at r: those at t0, plus the events of [t0, r) (first window only) */
+      for (uint32_t o = op->offset; o < op->offset + op->size; ++o) {
+        double fd = l->fd0[o], fr = l->fr0[o], tc = t0;
+        if (first) {
+          for (uint64_t k = l->err_row[o]; k < l->err_row[o + 1] && l->err_by[k].t < r; ++k) {
+            const ss_err_rec *ev = &l->err_by[k];
+            fd *= exp(-(ev->t - tc) / l->p.tau_decay);
+            fr *= exp(-(ev->t - tc) / l->p.tau_rise);
+            fd += ev->sign;
+            fr += ev->sign;
+            tc = ev->t;
+          }
+          fd *= exp(-(r - tc) / l->p.tau_decay);
+          fr *= exp(-(r - tc) / l->p.tau_rise);
+        }
+        l->al_fd[o] = fd;
+        l->al_fr[o] = fr;
+      }
+    }
+    const ss_err_rec *hev = L->err; /* hidden layers: the events they see (filtered by neuron in the sweep) */
+    size_t n_hev = L->n_err;
+    if (hl && D > 0) { /* the output layer's events at t >= r, shifted */
+      size_t m = 0;
+      for (size_t k = 0; k < L->n_err; ++k) {
+        const ss_err_rec *ev = &L->err[k];
+        if (ev->neuron < op->offset || ev->neuron >= op->offset + op->size || ev->t < r) continue;
+        l->al_ev[m] = *ev;
+        l->al_ev[m++].t = fmax(ev->t - D, sa);
+      }
+      hev = l->al_ev;
+      n_hev = m;
+    }
     if (hl) { /* the gaps between the distinct error times of its output layer */
-      const ss_pop *op = &net->pops[hl->out_pop];
-      if (l->cap_gap < L->n_err + 1) {
-        errgap *g = ss_realloc_array(l->gap, L->n_err + 1, sizeof *g);
+      if (l->cap_gap < n_hev + 1) {
+        errgap *g = ss_realloc_array(l->gap, n_hev + 1, sizeof *g);
         if (!g) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
         l->gap = g;
-        l->cap_gap = L->n_err + 1;
+        l->cap_gap = n_hev + 1;
       }
       double prev = NAN;
       size_t ng = 0;
-      for (size_t k = 0; k < L->n_err; ++k) {
-        const ss_err_rec *ev = &L->err[k];
+      for (size_t k = 0; k < n_hev; ++k) {
+        const ss_err_rec *ev = &hev[k];
         if (ev->neuron < op->offset || ev->neuron >= op->offset + op->size || ev->t == prev) continue;
         if (ng++ > 0) {
           double Lg = ev->t - prev;
@@ -1176,30 +1356,53 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
         prev = ev->t;
       }
     }
+    const double *fd0 = D > 0 ? l->al_fd : l->fd0, *fr0 = D > 0 ? l->al_fr : l->fr0;
     for (uint32_t i = 0; i < pp->size; ++i) {
       uint32_t n = pp->offset + i;
       if (!l->sweep[n]) continue;
       sweep_in in;
-      in.Ed = EdT;
-      in.Er = ErT;
+      in.Ed = Ed;
+      in.Er = Er;
       in.rec = L->rec + L->row[n];
       in.n_rec = L->row[n + 1] - L->row[n];
       in.v0 = L->v0[n];
       in.i0 = L->i0[n];
       in.refr0 = L->refr0[n];
+      in.save_state = D > 0;
+      if (D > 0) { /* the records of [sa, sb): the kept tail of the last window, then this window's before sb */
+        size_t m = in.n_rec;
+        while (m > 0 && !(in.rec[m - 1].t < sb)) --m;
+        size_t nt = first ? 0 : (size_t)(l->al_row[n + 1] - l->al_row[n]);
+        if (!first) {
+          in.v0 = l->al_v[n];
+          in.i0 = l->al_I[n];
+          in.refr0 = l->al_refr[n];
+        }
+        if (nt > 0) {
+          if (l->cap_arec < nt + m) {
+            ss_log_rec *a = ss_realloc_array(l->al_rec, nt + m, sizeof *a);
+            if (!a) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+            l->al_rec = a;
+            l->cap_arec = nt + m;
+          }
+          memcpy(l->al_rec, l->al_tail + l->al_row[n], nt * sizeof *l->al_rec);
+          memcpy(l->al_rec + nt, in.rec, m * sizeof *l->al_rec);
+          in.rec = l->al_rec;
+        }
+        in.n_rec = nt + m;
+      }
       if (hl) {
-        const ss_pop *op = &net->pops[hl->out_pop];
         in.Brow = hl->B + (size_t)i * op->size;
         in.out_off = op->offset;
         in.out_size = op->size;
         /* all error events of the output layer, in time order */
-        in.ev = L->err; /* filtered below by neuron range */
-        in.n_ev = L->n_err;
+        in.ev = hev; /* filtered below by neuron range */
+        in.n_ev = n_hev;
         in.gap = l->gap;
         double fd = 0, fr = 0;
         for (uint32_t o = 0; o < op->size; ++o) {
-          fd += in.Brow[o] * l->fd0[op->offset + o];
-          fr += in.Brow[o] * l->fr0[op->offset + o];
+          fd += in.Brow[o] * fd0[op->offset + o];
+          fr += in.Brow[o] * fr0[op->offset + o];
         }
         in.fd0 = fd;
         in.fr0 = fr;
@@ -1210,10 +1413,20 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
         in.gap = NULL;
         in.ev = l->err_by + l->err_row[n];
         in.n_ev = l->err_row[n + 1] - l->err_row[n];
-        in.fd0 = l->fd0[n];
-        in.fr0 = l->fr0[n];
+        if (D > 0) { /* its own events at t >= r, shifted */
+          size_t m = 0;
+          for (size_t k = 0; k < in.n_ev; ++k)
+            if (!(in.ev[k].t < r)) {
+              l->al_ev[m] = in.ev[k];
+              l->al_ev[m++].t = fmax(in.ev[k].t - D, sa);
+            }
+          in.ev = l->al_ev;
+          in.n_ev = m;
+        }
+        in.fd0 = fd0[n];
+        in.fr0 = fr0[n];
       }
-      if (sweep(l, n, &in, t0, t1)) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+      if (sweep(l, n, &in, sa, sb)) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
     }
   }
   /* regularizer integrals of every neuron with plastic inputs */
@@ -1221,7 +1434,6 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
     for (uint32_t n = 0; n < nu; ++n)
       if (l->sweep[n]) het_window(l, n, L->rec + L->row[n], L->row[n + 1] - L->row[n], t0, t1);
   /* window-start terms (*) and carry-over (**) with the PSP state, per delay group */
-  int online = l->p.mode == SS_LEARN_ONLINE;
   for (uint32_t g = 0; g < net->n_groups; ++g) {
     if (!l->plastic[net->grp_proj[g]]) {
       for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k)
@@ -1247,6 +1459,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   /* next window */
   if (online) {
     for (uint32_t g = 0; g < net->n_groups; ++g) ss_engine_psp(e, g, t1, &l->y0[g], &l->z0[g]);
+    if (l->align && align_carry(l, L, e, t1)) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
   } else {
     ss_engine_reset(e, t1);
     if (l->zhet) memset(l->zhet, 0, nu * sizeof(double));
@@ -1254,6 +1467,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
     memset(l->Hr, 0, S * sizeof(double));
   }
   ss_engine_log_reopen(e);
+  l->al_first = 0;
   l->t0 = t1;
   l->st.windows++;
   return SS_OK;
@@ -1290,6 +1504,15 @@ int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err) {
     snprintf(name, sizeof name, "lrn.B%u", h);
     rc = ss_ckpt_add_f64(w, name, l->fb.hid[h].B, ss_fb_entries(net, &l->fb.hid[h]), err);
   }
+  if (!rc && l->align) { /* alignment: the state at t1 - D and the kept log tails */
+    size_t nt = (size_t)l->al_row[nu];
+    if (!rc) rc = ss_ckpt_add_f64(w, "lrn.al.v", l->al_v, nu, err);
+    if (!rc) rc = ss_ckpt_add_f64(w, "lrn.al.I", l->al_I, nu, err);
+    if (!rc) rc = ss_ckpt_add_bytes(w, "lrn.al.refr", l->al_refr, nu, err);
+    if (!rc) rc = ss_ckpt_add_u64(w, "lrn.al.row", l->al_row, nu + 1, err);
+    if (!rc) rc = ss_ckpt_add_u64_value(w, "lrn.al.first", (uint64_t)l->al_first, err);
+    if (!rc) rc = ss_ckpt_add_bytes(w, "lrn.al.tail", l->al_tail, nt * sizeof *l->al_tail, err);
+  }
   return rc;
 }
 
@@ -1312,6 +1535,23 @@ int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err)
     if (rc) return rc;
   }
   if (l->zhet && (rc = ss_ckpt_get_f64(ck, "lrn.zhet", l->zhet, nu, err))) return rc;
+  if (l->align) {
+    uint64_t first;
+    if ((rc = ss_ckpt_get_f64(ck, "lrn.al.v", l->al_v, nu, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.al.I", l->al_I, nu, err)) ||
+        (rc = ss_ckpt_get_bytes(ck, "lrn.al.refr", l->al_refr, nu, err)) ||
+        (rc = ss_ckpt_get_u64(ck, "lrn.al.row", l->al_row, nu + 1, err)) ||
+        (rc = ss_ckpt_get_u64_value(ck, "lrn.al.first", &first, err)))
+      return rc;
+    size_t nt = (size_t)l->al_row[nu];
+    if (l->cap_tail < nt) {
+      ss_log_rec *a = ss_realloc_array(l->al_tail, nt, sizeof *a);
+      if (!a) return ss_error_set(err, SS_ENOMEM, "learning: out of memory");
+      l->al_tail = a;
+      l->cap_tail = nt;
+    }
+    if ((rc = ss_ckpt_get_bytes(ck, "lrn.al.tail", l->al_tail, nt * sizeof *l->al_tail, err))) return rc;
+    l->al_first = first != 0;
+  }
   if (sc[0] != ss_engine_time(e))
     return ss_error_set(err, SS_EPARSE, "checkpoint: learner and engine disagree on the time");
   l->t0 = sc[0];

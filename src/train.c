@@ -175,6 +175,16 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
     ss_clock_learn_params_default(&cp);
     cp.dt = x->dt;
     cp.flavour = SS_CL_REFERENCE;
+    for (uint32_t p = 0; p < net->n_pops; ++p) /* alignment: one Delta per layer kind in the clock learner */
+      if (L->align[p] > 0) {
+        double *d = L->role[p] == SS_ROLE_OUTPUT ? &cp.align_out : &cp.align_hidden;
+        if (*d > 0 && *d != L->align[p]) {
+          ss_error_set(err, SS_EINVAL, "population '%s': engine = clock needs one 'align' for all %s layers",
+                       net->pops[p].name, L->role[p] == SS_ROLE_OUTPUT ? "output" : "hidden");
+          goto fail;
+        }
+        *d = L->align[p];
+      }
     tr->cl = ss_clock_learn_create(net, x->sources, x->rec, &L->lp, &cp, err);
     tr->cost = tr->cl ? ss_cost_create(net->n_units, L->lp.tau_rise, L->lp.tau_decay, L->lp.alpha_peak,
                                        L->lp.cost_tau, err)
@@ -217,6 +227,11 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
         (clock ? ss_clock_learn_add_hidden(tr->cl, p, L->fb_from[p], L->fb[p], L->fb_proj[p], L->fb_seed[p], err)
                : ss_learn_add_hidden(tr->l, p, L->fb_from[p], L->fb[p], L->fb_proj[p], L->fb_seed[p], err)))
       goto fail;
+  for (uint32_t p = 0; p < net->n_pops; ++p) /* eligibility alignment (event engine; the clock's is set above) */
+    if (!clock && L->align[p] > 0 && ss_learn_set_align(tr->l, p, L->align[p], err)) {
+      ss_error_prefix(err, "population '%s': ", net->pops[p].name);
+      goto fail;
+    }
   if (x->probe_path) {
     if (!clock) {
       ss_error_set(err, SS_EINVAL, "synapse monitors need engine = clock (the per-step reference learner)");

@@ -440,6 +440,234 @@ START_TEST(test_het_error_integral) {
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- delay alignment */
+
+/* Cases of tests/data/learn/align_*: frozen weights, hidden and output
+ * layers aligned by D_hidden, D_output (generate_align.py: a dense forward
+ * reference of int_{t0}^{t1} e(t) lambda(t - D) dt, checked against the
+ * oracle's G to 2e-12 at D = 0). */
+static const char *const align_cases[] = {"A_s1_online_random_frozen", "A_s1_online_sym_frozen",
+                                          "A_s1_trial_sym_frozen"};
+
+static double align_param(const char *cs, const char *key) {
+  char path[256], k[64];
+  double v = NAN, x;
+  snprintf(path, sizeof path, "learn/align_%s_params.txt", cs);
+  FILE *fp = fopen(ss_test_data(path), "r");
+  ck_assert_msg(fp != NULL, "cannot open %s", path);
+  while (fscanf(fp, "%63s %lf", k, &x) == 2)
+    if (!strcmp(k, key)) v = x;
+  fclose(fp);
+  ck_assert_msg(!isnan(v), "%s: no %s", path, key);
+  return v;
+}
+
+/* G of every window of case cs, [n_win][n_syn] in outgoing order, with the
+ * quadrature of run `run` and alignments Dh (hidden), Do (output); < 0:
+ * ss_learn_set_align not called for that layer. */
+static double *align_run(const char *cs, int run, double Dh, double Do) {
+  gradient_case g;
+  gradient_case_load(&g, cs);
+  ss_error err = {0};
+  ss_engine *e = ss_engine_create(g.net, g.sources, NULL, &err);
+  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(ss_engine_set_targets(e, 2, &g.tgt, &err), 0);
+  ss_learn_params lp = g.lp;
+  if (run == RUN_HIGH) {
+    lp.n_gl = (int)gradient_num(cs, "n_gl_high");
+    lp.h_max = gradient_num(cs, "h_max_high_ms");
+    lp.grade = (int)gradient_num(cs, "grade_high");
+    lp.grade_c = gradient_num(cs, "grade_c");
+    lp.adapt = 0;
+    lp.err_breakpoints = 1;
+  }
+  ss_learn *l = ss_learn_create(g.net, &lp, &err);
+  ck_assert_ptr_nonnull(l);
+  ck_assert_int_eq(ss_learn_add_output(l, 2, &err), 0);
+  ck_assert_int_eq(ss_learn_add_hidden(l, 1, 2, g.fb, 1, 0, &err), 0);
+  if (g.B) ck_assert_int_eq(ss_learn_set_feedback(l, 1, g.B, &err), 0);
+  ck_assert_int_eq(ss_learn_add_plastic(l, 0, &err), 0);
+  ck_assert_int_eq(ss_learn_add_plastic(l, 1, &err), 0);
+  if (Dh >= 0) ck_assert_msg(ss_learn_set_align(l, 1, Dh, &err) == 0, "%s", err.msg);
+  if (Do >= 0) ck_assert_msg(ss_learn_set_align(l, 2, Do, &err) == 0, "%s", err.msg);
+  ck_assert_int_eq(ss_learn_start(l, e, &err), 0);
+  /* after the start: refused */
+  ck_assert_int_eq(ss_learn_set_align(l, 1, 1.0, &err), SS_ESTATE);
+  size_t S = g.net->n_syn;
+  double *G = calloc((size_t)g.n_win * S, sizeof *G);
+  for (int w = 0; w < g.n_win; ++w) {
+    ck_assert_int_eq(ss_engine_run(e, (w + 1) * g.T, &err), 0);
+    ck_assert_msg(ss_learn_window(l, e, &err) == 0, "%s", err.msg);
+    const double *Gs = ss_learn_gradient(l);
+    for (uint64_t k = 0; k < S; ++k) G[(size_t)w * S + k] = Gs[g.net->out_slot[k]];
+  }
+  ss_learn_destroy(l);
+  ss_engine_destroy(e);
+  gradient_case_free(&g);
+  return G;
+}
+
+/* G with D_hidden = 1.5 / 0.8 ms and D_output = 0.8 / 1.5 ms against the
+ * dense forward reference: 1e-9 at high order (GL-12, 0.25 ms), 1e-5 with
+ * the default quadrature; the unaligned G differs from the reference by
+ * far more (the test can fail: printed, and required > 1e-3). */
+START_TEST(test_align_matches_dense_reference) {
+  const char *cs = align_cases[_i];
+  double Dh = align_param(cs, "d_hidden_ms"), Do = align_param(cs, "d_output_ms");
+  gradient_case g;
+  gradient_case_load(&g, cs);
+  size_t S = g.net->n_syn;
+  int nw = g.n_win;
+  double *want = calloc(S, sizeof *want);
+  double *hi = align_run(cs, RUN_HIGH, Dh, Do), *def = align_run(cs, RUN_DEFAULT, Dh, Do);
+  double *un = align_run(cs, RUN_HIGH, -1, -1);
+  char file[256];
+  snprintf(file, sizeof file, "learn/align_%s_G.txt", cs);
+  double worst_hi = 0, worst_def = 0, least_un = INFINITY;
+  for (int w = 0; w < nw; ++w) {
+    gradient_read_window(g.net, ss_test_data(file), w, want);
+    double rh = gradient_rel_err(g.net, hi + (size_t)w * S, want);
+    double rd = gradient_rel_err(g.net, def + (size_t)w * S, want);
+    double ru = gradient_rel_err(g.net, un + (size_t)w * S, want);
+    worst_hi = fmax(worst_hi, rh);
+    worst_def = fmax(worst_def, rd);
+    least_un = fmin(least_un, ru);
+    ck_assert_msg(rh <= 1e-9, "%s window %d: aligned G (high order) off the dense reference by %.3g", cs, w, rh);
+    ck_assert_msg(rd <= 1e-5, "%s window %d: aligned G (default) off the dense reference by %.3g", cs, w, rd);
+    ck_assert_msg(ru > 1e-3, "%s window %d: the unaligned G is as close (%.3g): the test cannot fail", cs, w, ru);
+  }
+  printf("%-30s align %.1f/%.1f ms: G rel. error %.2e (GL-12/0.25ms), %.2e (default); unaligned %.2e\n", cs, Dh,
+         Do, worst_hi, worst_def, least_un);
+  free(want);
+  free(hi);
+  free(def);
+  free(un);
+  gradient_case_free(&g);
+}
+END_TEST
+
+/* D = 0 is the unaligned learner bit for bit, also next to an aligned layer
+ * (the layers' sweeps are independent with frozen weights); D >= the
+ * window length and non-layer populations are refused. */
+START_TEST(test_align_zero_is_bit_identical) {
+  const char *cs = align_cases[_i];
+  gradient_case g;
+  gradient_case_load(&g, cs);
+  size_t S = g.net->n_syn, n = (size_t)g.n_win * S;
+  double *base = align_run(cs, RUN_DEFAULT, -1, -1), *z = align_run(cs, RUN_DEFAULT, 0, 0);
+  double *h0 = align_run(cs, RUN_DEFAULT, 0, 1.5), *o0 = align_run(cs, RUN_DEFAULT, 1.5, 0);
+  size_t diff_h = 0, diff_o = 0;
+  for (size_t k = 0; k < n; ++k) {
+    int hid = ss_net_syn_proj(g.net, k % S) == 0;
+    ck_assert_msg(memcmp(&base[k], &z[k], sizeof(double)) == 0, "D = 0: G[%zu] %.17g != %.17g", k, z[k], base[k]);
+    if (hid) ck_assert_msg(memcmp(&base[k], &h0[k], sizeof(double)) == 0, "hidden D = 0: G[%zu] differs", k);
+    else ck_assert_msg(memcmp(&base[k], &o0[k], sizeof(double)) == 0, "output D = 0: G[%zu] differs", k);
+    diff_h += !hid && base[k] != h0[k];
+    diff_o += hid && base[k] != o0[k];
+  }
+  ck_assert_msg(diff_h > 0 && diff_o > 0, "an aligned layer's G did not change");
+  /* refusals */
+  ss_error err = {0};
+  ss_learn_params lp;
+  ss_learn_params_default(&lp);
+  ss_learn *l = ss_learn_create(g.net, &lp, &err);
+  ck_assert_int_eq(ss_learn_set_align(l, 1, 1.0, &err), SS_EINVAL); /* no role yet */
+  ck_assert_int_eq(ss_learn_add_output(l, 2, &err), 0);
+  ck_assert_int_eq(ss_learn_set_align(l, 0, 1.0, &err), SS_EINVAL);
+  ck_assert_int_eq(ss_learn_set_align(l, 2, -1.0, &err), SS_EINVAL);
+  ck_assert_int_eq(ss_learn_set_align(l, 2, NAN, &err), SS_EINVAL);
+  ck_assert_int_eq(ss_learn_set_align(l, 2, g.T, &err), SS_OK);
+  ck_assert_int_eq(ss_learn_add_plastic(l, 1, &err), 0);
+  ss_engine *e = ss_engine_create(g.net, g.sources, NULL, &err);
+  ck_assert_int_eq(ss_engine_set_targets(e, 2, &g.tgt, &err), 0);
+  ck_assert_int_eq(ss_learn_start(l, e, &err), 0);
+  ck_assert_int_eq(ss_engine_run(e, g.T, &err), 0);
+  ck_assert_int_eq(ss_learn_window(l, e, &err), SS_EINVAL); /* D = T */
+  ck_assert_ptr_nonnull(strstr(err.msg, "shorter than the window"));
+  ss_learn_destroy(l);
+  ss_engine_destroy(e);
+  free(base);
+  free(z);
+  free(h0);
+  free(o0);
+  gradient_case_free(&g);
+}
+END_TEST
+
+
+/* A run saved after window 2 and resumed in fresh objects continues with
+ * bit-identical G (the kept log tails, the state at t1 - D and the PSP
+ * state at t1 - D are in the checkpoint). */
+START_TEST(test_align_resume_is_bit_identical) {
+  const char *cs = align_cases[_i];
+  double Dh = align_param(cs, "d_hidden_ms"), Do = align_param(cs, "d_output_ms");
+  char path[512];
+  snprintf(path, sizeof path, "test_learn_align_%d.ssck", (int)_i); /* in the build directory */
+  ss_learn *l[2];
+  ss_engine *e[2];
+  gradient_case g[2];
+  ss_error err = {0};
+  double *G = NULL;
+  size_t S = 0;
+  for (int r = 0; r < 2; ++r) {
+    gradient_case_load(&g[r], cs);
+    S = g[r].net->n_syn;
+    e[r] = ss_engine_create(g[r].net, g[r].sources, NULL, &err);
+    ck_assert_int_eq(ss_engine_set_targets(e[r], 2, &g[r].tgt, &err), 0);
+    l[r] = ss_learn_create(g[r].net, &g[r].lp, &err);
+    ck_assert_int_eq(ss_learn_add_output(l[r], 2, &err), 0);
+    ck_assert_int_eq(ss_learn_add_hidden(l[r], 1, 2, g[r].fb, 1, 0, &err), 0);
+    if (g[r].B) ck_assert_int_eq(ss_learn_set_feedback(l[r], 1, g[r].B, &err), 0);
+    ck_assert_int_eq(ss_learn_add_plastic(l[r], 0, &err), 0);
+    ck_assert_int_eq(ss_learn_add_plastic(l[r], 1, &err), 0);
+    ck_assert_int_eq(ss_learn_set_align(l[r], 1, Dh, &err), 0);
+    ck_assert_int_eq(ss_learn_set_align(l[r], 2, Do, &err), 0);
+  }
+  G = calloc((size_t)g[0].n_win * S, sizeof *G);
+  ck_assert_int_eq(ss_learn_start(l[0], e[0], &err), 0);
+  for (int w = 0; w < g[0].n_win; ++w) {
+    if (w == 2) {
+      ss_ckpt_writer *wr = ss_ckpt_writer_create(path, 1, &err);
+      ck_assert_ptr_nonnull(wr);
+      ck_assert_int_eq(ss_source_save(&g[0].src, wr, "src", &err), 0);
+      ck_assert_int_eq(ss_source_save(&g[0].tgt, wr, "tgt", &err), 0);
+      ck_assert_int_eq(ss_engine_save(e[0], wr, &err), 0);
+      ck_assert_int_eq(ss_learn_save(l[0], wr, &err), 0);
+      ck_assert_msg(ss_ckpt_writer_commit(wr, &err) == 0, "%s", err.msg);
+    }
+    ck_assert_int_eq(ss_engine_run(e[0], (w + 1) * g[0].T, &err), 0);
+    ck_assert_int_eq(ss_learn_window(l[0], e[0], &err), 0);
+    const double *Gs = ss_learn_gradient(l[0]);
+    for (uint64_t k = 0; k < S; ++k) G[(size_t)w * S + k] = Gs[g[0].net->out_slot[k]];
+  }
+  ss_ckpt *ck = ss_ckpt_read(path, &err);
+  ck_assert_msg(ck != NULL, "%s", err.msg);
+  ck_assert_int_eq(ss_source_load(&g[1].src, ck, "src", &err), 0);
+  ck_assert_int_eq(ss_source_load(&g[1].tgt, ck, "tgt", &err), 0);
+  ck_assert_int_eq(ss_engine_enable_psp(e[1], &err), 0); /* (the trainer: ss_learn_start before resuming) */
+  ck_assert_msg(ss_engine_load(e[1], ck, &err) == 0, "%s", err.msg);
+  ck_assert_msg(ss_learn_resume(l[1], e[1], ck, &err) == 0, "%s", err.msg);
+  ss_ckpt_free(ck);
+  for (int w = 2; w < g[1].n_win; ++w) {
+    ck_assert_int_eq(ss_engine_run(e[1], (w + 1) * g[1].T, &err), 0);
+    ck_assert_int_eq(ss_learn_window(l[1], e[1], &err), 0);
+    const double *Gs = ss_learn_gradient(l[1]);
+    for (uint64_t k = 0; k < S; ++k)
+      ck_assert_msg(memcmp(&Gs[g[1].net->out_slot[k]], &G[(size_t)w * S + k], sizeof(double)) == 0,
+                    "%s window %d synapse %llu: resumed G %.17g, straight %.17g", cs, w, (unsigned long long)k,
+                    Gs[g[1].net->out_slot[k]], G[(size_t)w * S + k]);
+  }
+  remove(path);
+  free(G);
+  for (int r = 0; r < 2; ++r) {
+    ss_learn_destroy(l[r]);
+    ss_engine_destroy(e[r]);
+    gradient_case_free(&g[r]);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("learn");
   TCase *tc = tcase_create("oracle");
@@ -455,5 +683,11 @@ int main(void) {
   tcase_add_test(ts, test_params_validation);
   tcase_add_loop_test(ts, test_het_error_integral, 0, 2);
   suite_add_tcase(s, ts);
+  TCase *ta = tcase_create("align");
+  tcase_set_timeout(ta, 120);
+  tcase_add_loop_test(ta, test_align_matches_dense_reference, 0, 3);
+  tcase_add_loop_test(ta, test_align_zero_is_bit_identical, 0, 3);
+  tcase_add_loop_test(ta, test_align_resume_is_bit_identical, 0, 3);
+  suite_add_tcase(s, ta);
   return ss_test_run(s);
 }

@@ -42,6 +42,8 @@ typedef struct ss_learning_spec {
   ss_source **targets;        /* [n_pops] outputs: target trains (global ids), owned */
   ss_stimuli **stimuli;       /* [n_pops] classification outputs: the stimuli, owned, or NULL */
   double *opportunity;        /* [n_pops] their window of opportunity (ms) */
+  double *align;              /* [n_pops] output/hidden layers: eligibility alignment D (ms), 0 = none
+                                 (ss_learn_set_align; shares opportunity's allocation) */
   uint8_t *plastic;           /* [n_projs] */
   double *r0;                 /* [n_projs] learning rate (mV) */
   double *rho;                /* [n_projs] heterosynaptic regularizer strength, 0 = none */

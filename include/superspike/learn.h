@@ -106,6 +106,26 @@ int ss_learn_add_hidden(ss_learn *l, uint32_t pop, uint32_t out_pop, ss_feedback
  * from a file. */
 int ss_learn_set_feedback(ss_learn *l, uint32_t pop, const double *B, ss_error *err);
 
+/* Eligibility delay alignment of layer `pop` (an output or hidden layer;
+ * paper-spec §2.4, event-driven.md §3.9d): the reference code pairs the
+ * layer's error e(t) with the eligibility lambda(t - D).  With D > 0 the
+ * window integral of every plastic synapse s into `pop` becomes
+ *     G_s = int_{t0}^{t1} e_i(t) lambda_s(t - D) dt
+ *         = int_{t0-D}^{t1-D} e_i(u + D) lambda_s(u) du,
+ * i.e. the sweep runs over the eligibility interval [t0 - D, t1 - D) with
+ * the error events shifted earlier by D.  Every error event of [t0, t1) is
+ * known at t1, so this is exact (no deferral, nothing dropped): the
+ * learner keeps each neuron's log records of [t1 - D, t1) and its state at
+ * t1 - D for the next window, and carries H_d, H_r and the PSP state at
+ * t1 - D instead of t1.  lambda is taken as 0 before the learner's start
+ * (ss_learn_start) and, in per-trial mode, before each trial's start: the
+ * first window then integrates over [t0 + D, t1) only.  D = 0 (the
+ * default) gives the unaligned results bit for bit.  Needs 0 <= D < the
+ * window length (checked at every window); call before ss_learn_start (or
+ * ss_learn_resume).  The error-dependent regularizer integral of an
+ * aligned layer uses the same shifted interval and pairing. */
+int ss_learn_set_align(ss_learn *l, uint32_t pop, double D_ms, ss_error *err);
+
 /* Make projection `proj` plastic: its post population must be an output or
  * hidden layer.  Gradients are computed for plastic synapses only. */
 int ss_learn_add_plastic(ss_learn *l, uint32_t proj, ss_error *err);
