@@ -19,6 +19,7 @@ struct ss_classify {
   ss_class_outcome *out; /* [n]: running tallies, final once judged */
   size_t cur;            /* first stimulus whose window has not ended at the last spike */
   size_t closed;         /* stimuli judged so far */
+  int extra_free;        /* later spikes of the correct neuron in its window are free too */
 };
 
 void ss_classify_destroy(ss_classify *c) {
@@ -84,7 +85,7 @@ int ss_classify_spike(ss_classify *c, double t, uint32_t neuron) {
   if (c->cur == c->n || t < c->onset[c->cur]) return -1; /* outside every window */
   ss_class_outcome *o = &c->out[c->cur];
   if (neuron - c->offset == o->cls) {
-    if (o->hit) return -1; /* only the first spike is free */
+    if (o->hit) return c->extra_free ? 0 : -1; /* by default only the first spike is free */
     o->hit = 1;
     o->latency = t - o->onset;
     return 0;
@@ -92,6 +93,8 @@ int ss_classify_spike(ss_classify *c, double t, uint32_t neuron) {
   o->n_wrong++;
   return -1;
 }
+
+void ss_classify_set_extra_free(ss_classify *c, int on) { c->extra_free = on != 0; }
 
 long ss_classify_flush(ss_classify *c, double t, ss_err_rec **ev, size_t *n, size_t *cap) {
   long added = 0;

@@ -604,7 +604,8 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   L->rho = calloc(ns + 1, sizeof *L->rho);
   L->stimuli = calloc(ns + 1, sizeof *L->stimuli);
   L->opportunity = calloc(2 * (ns + 1), sizeof *L->opportunity);
-  if (!L->stimuli || !L->opportunity) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  L->extra_free = calloc(ns + 1, 1);
+  if (!L->stimuli || !L->opportunity || !L->extra_free) return ss_error_set(err, SS_ENOMEM, "out of memory");
   L->align = L->opportunity + ns + 1; /* one block with opportunity (freed with it) */
   if (!L->role || !L->fb || !L->fb_from || !L->fb_proj || !L->fb_seed || !L->targets || !L->plastic || !L->r0 ||
       !L->rho)
@@ -700,6 +701,10 @@ static int load_role(ss_experiment *x, size_t sec, const char *name, ss_error *e
                        "an output needs exactly one of 'target_file', 'target_times' and 'stimuli'");
     if (stim) { /* classification: one output neuron per class (classify.h) */
       if ((rc = get_pos(x, sec, "opportunity", SS_UNIT_TIME, 0, 25.0, &L->opportunity[pop], 0, err))) return rc;
+      static const char *const extras[] = {"error", "free", NULL};
+      int ex;
+      if ((rc = ss_config_get_choice(x->cfg, sec, "extra_spikes", 0, extras, 0, &ex, err))) return rc;
+      L->extra_free[pop] = (uint8_t)ex;
       if (pp->size > 256)
         return key_error(x, sec, "stimuli", SS_EINVAL, err, "classification allows at most 256 classes (output neurons)");
       ss_stimuli *st = calloc(1, sizeof *st);
@@ -796,6 +801,7 @@ static void learning_free(ss_learning_spec *L, uint32_t n_pops) {
       }
   free(L->stimuli);
   free(L->opportunity);
+  free(L->extra_free);
   free((void *)L->op.sched_factor);
   free(L->sched_t);
   free(L->role);

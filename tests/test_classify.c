@@ -47,6 +47,27 @@ START_TEST(test_hand_worked) {
 }
 END_TEST
 
+/* extra_spikes = free: every spike of the correct neuron in its window is
+ * free; wrong neurons and spikes outside windows still cost -1. */
+START_TEST(test_extra_spikes_free) {
+  const double onset[] = {100};
+  const uint8_t cls[] = {1};
+  ss_classify *c = ss_classify_create(0, 2, onset, cls, 1, 25, NULL);
+  ss_classify_set_extra_free(c, 1);
+  ck_assert_int_eq(ss_classify_spike(c, 105, 1), 0);
+  ck_assert_int_eq(ss_classify_spike(c, 110, 1), 0);
+  ck_assert_int_eq(ss_classify_spike(c, 111, 0), -1);
+  ck_assert_int_eq(ss_classify_spike(c, 130, 1), -1);
+  reset_ev();
+  ck_assert_int_eq(ss_classify_flush(c, 200, &ev, &n_ev, &cap_ev), 0);
+  size_t n;
+  const ss_class_outcome *o = ss_classify_outcomes(c, &n);
+  ck_assert(o[0].hit && !o[0].correct && o[0].n_wrong == 1);
+  ck_assert_double_eq(o[0].latency, 5);
+  ss_classify_destroy(c);
+}
+END_TEST
+
 START_TEST(test_accuracy_counts_last) {
   const double onset[] = {0, 100, 200, 300};
   const uint8_t cls[] = {1, 0, 1, 0};
@@ -198,6 +219,7 @@ int main(void) {
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, test_hand_worked);
   tcase_add_test(tc, test_accuracy_counts_last);
+  tcase_add_test(tc, test_extra_spikes_free);
   tcase_add_test(tc, test_bad_stimuli);
   tcase_add_test(tc, test_random_vs_brute_force);
   tcase_add_test(tc, test_checkpoint_round_trip);

@@ -46,6 +46,11 @@ ss_classify *ss_classify_create(uint32_t offset, uint32_t n_classes, const doubl
                                 size_t n, double W, ss_error *err);
 void ss_classify_destroy(ss_classify *c);
 
+/* With on != 0, every spike of the correct neuron inside its window is
+ * free (not only the first): the error then punishes only wrong neurons
+ * and spikes outside windows.  Off by default (paper-spec §5 #17). */
+void ss_classify_set_extra_free(ss_classify *c, int on);
+
 /* Output neuron `neuron` spiked at t (non-decreasing across calls):
  * returns the sign of its error event, -1 or 0 (the free first spike). */
 int ss_classify_spike(ss_classify *c, double t, uint32_t neuron);

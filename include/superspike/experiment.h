@@ -42,6 +42,7 @@ typedef struct ss_learning_spec {
   ss_source **targets;        /* [n_pops] outputs: target trains (global ids), owned */
   ss_stimuli **stimuli;       /* [n_pops] classification outputs: the stimuli, owned, or NULL */
   double *opportunity;        /* [n_pops] their window of opportunity (ms) */
+  uint8_t *extra_free;        /* [n_pops] 1: later spikes of the correct neuron in its window are free */
   double *align;              /* [n_pops] output/hidden layers: eligibility alignment D (ms), 0 = none
                                  (ss_learn_set_align; shares opportunity's allocation) */
   uint8_t *plastic;           /* [n_projs] */
