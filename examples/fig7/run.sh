@@ -45,7 +45,7 @@ common="--set out.target_file=$OUT/target.ras --set run.duration=${DUR}s --set l
 i=0
 while [ $i -lt "$J" ]; do
   i=$((i + 1))
-  while read -r name cost cfg args; do
+  while read -r name _cost cfg args; do
     mkdir "$OUT/claims/$name" 2>/dev/null || continue
     # shellcheck disable=SC2086
     if ! "$SUPERSPIKE" train "$HERE/$cfg" --out "$OUT/runs/$name" $common $args 2> "$OUT/runs/$name.err"; then
