@@ -24,7 +24,7 @@
 
 #define GL_MAX 16
 #define N_LEV 32 /* cached piece lengths h_max 2^-k, k < N_LEV */
-#define N_ORD 3  /* quadrature orders per piece: n_gl, n_gl - 1, n_gl - 2 (>= 1) */
+#define N_ORD 4  /* quadrature orders per piece: n_gl, n_gl - 1, ..., n_gl - 3 (>= 1) */
 #define SS_PI 3.14159265358979323846
 
 /* A breakpoint of one neuron's sweep: the state just after every event at t. */
@@ -39,6 +39,7 @@ typedef struct bpoint {
 /* The neuron's error just after the error events at t (forward traces). */
 typedef struct errpt {
   double t, fd, fr;
+  double ad, ar; /* e^{-(t1 - t)/tau_c} (t1: the sweep's end) */
 } errpt;
 
 /* Factors over the gap between two consecutive error times of an output
@@ -46,6 +47,7 @@ typedef struct errpt {
  * once per window instead of once per hidden neuron. */
 typedef struct errgap {
   double ed, er, qdd, qdr, qrr; /* e^{-L/tau_c}, Q_cc'(L) */
+  double ad, ar;                /* (indexed by error time, not gap) e^{-(t1 - t)/tau_c} */
 } errgap;
 
 /* Quadrature nodes of a piece of length h, with every factor that depends
@@ -63,6 +65,11 @@ typedef struct gl_table {
    * q = 0: from the last node of the next piece of the same length */
   double sEd[GL_MAX], sEr[GL_MAX], sId[GL_MAX], sIr[GL_MAX], sQdd[GL_MAX], sQdr[GL_MAX], sQrr[GL_MAX];
   double Em, Es, P21h, Edh, Erh;  /* over the whole piece */
+  /* pieces without error events: e~(u_q) / A = b_d(pb) eLd[q] - b_r(pb) eLr[q]
+   * + f_d(pb) cFd[q] - f_r(pb) cFr[q] (closed form of §3.4 from the piece's
+   * upper end), and the Q integrals over the whole piece */
+  double cFd[GL_MAX], cFr[GL_MAX];
+  double qhdd, qhdr, qhrr;
   const ss_lif_params *pp;
   int n, o;                       /* order, and its index in ss_learn.ord */
   int has_cross;                  /* index 0 of the s* arrays is set */
@@ -140,8 +147,8 @@ void ss_learn_params_default(ss_learn_params *p) {
   p->beta = 1.0;
   p->surrogate = SS_SURR_PAPER;
   p->mode = SS_LEARN_ONLINE;
-  p->n_gl = 4;
-  p->h_max = 4.0;
+  p->n_gl = 5;
+  p->h_max = 8.0;
   p->grade = 1;
   p->grade_c = 0.5;
   p->adapt = 0.5;
@@ -443,6 +450,12 @@ static inline double surrogate(const ss_learn *l, const ss_lif_params *pp, doubl
   if (l->p.surrogate == SS_SURR_LINEAR) return 1.0;
   double x = 1.0 + l->p.beta * fabs(v - pp->thp);
   if (l->p.surrogate == SS_SURR_REFERENCE) return v >= vcut ? l->p.beta / (x * x) : 0.0;
+  return 1.0 / (x * x);
+}
+
+/* The paper's form, for the node loops. */
+static inline double surr_paper(double beta, double thp, double v) {
+  double x = 1.0 + beta * fabs(v - thp);
   return 1.0 / (x * x);
 }
 
@@ -812,6 +825,15 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
     T->kyr[q] = T->ky[q] * T->eLr[q];
   }
   T->has_cross = T != &l->tab[o]; /* scratch tables rarely repeat */
+  if (T->has_cross) { /* the closed-form node factors (cached tables only) */
+    for (int q = 0; q < n; ++q) {
+      double qdd, qdr, qrr;
+      q_from(l, h - T->du[q], T->eLd[q], T->eLr[q], &qdd, &qdr, &qrr);
+      T->cFd[q] = l->A * (qdd - qdr) / T->eLd[q];
+      T->cFr[q] = l->A * (qdr - qrr) / T->eLr[q];
+    }
+    q_from(l, h, T->Edh, T->Erh, &T->qhdd, &T->qhdr, &T->qhrr);
+  }
   if (T->has_cross) { /* index 0: from the last node of the next piece of the same length
                          down to the first node of this one */
     double L = h - T->du[0] + T->du[n - 1], em, es, p21;
@@ -850,6 +872,8 @@ typedef struct err_cursor {
   double fdu, fru; /* forward traces at uc (valid after a step that ends there) */
   const errgap *gap; /* gap[j] spans ep[j].t .. ep[j+1].t, or NULL */
   int fv;            /* fdu, fru are valid at uc */
+  double ad, ar;     /* e^{-(t1 - uc)/tau_c} (0: unknown) */
+  double a0d, a0r;   /* e^{-(t1 - t0)/tau_c} */
 } err_cursor;
 
 /* e^{-L/tau_d}, e^{-L/tau_r} (one call when tau_d = 2 tau_r). */
@@ -956,6 +980,60 @@ static inline int err_move_node(const ss_learn *l, err_cursor *c, double u, cons
   return 1;
 }
 
+/* The move from the cursor down to node u when err_move_node cannot take
+ * it (error events in between, or the first node of a piece after a
+ * piece of another length): every exponential factor is a ratio of the
+ * absolute factors e^{-(t1 - t)/tau_c} of the cursor, the error points and
+ * the node (adu, aru), so no transcendental call (event-driven.md §3.4,
+ * same closed form).  Returns 0 (nothing done) when a factor is not
+ * available or too small to divide by. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int err_move_abs(const ss_learn *l, err_cursor *c, double u, double adu, double aru) {
+  const double tiny = 1e-200;
+  if (!c->fv || !(c->ad > tiny && c->ar > tiny && adu > tiny && aru > tiny)) return 0;
+  const double A = l->A;
+  double uc = c->uc, ad = c->ad, ar = c->ar, fd = c->fdu, fr = c->fru;
+  size_t je = c->je;
+  while (je > 0 && c->ep[je - 1].t >= u) {
+    const errpt *e = &c->ep[je - 1]; /* (e->ad >= adu > tiny: t >= u) */
+    if (uc > e->t) { /* down to the event, with the traces after it */
+      double ed = e->ad / ad, er = e->ar / ar, qdd, qdr, qrr;
+      q_from(l, uc - e->t, ed, er, &qdd, &qdr, &qrr);
+      double nbd = ed * c->bd + A * (e->fd * qdd - e->fr * qdr);
+      c->br = er * c->br + A * (e->fd * qdr - e->fr * qrr);
+      c->bd = nbd;
+    }
+    uc = e->t;
+    ad = e->ad;
+    ar = e->ar;
+    if (je >= 2) { /* the traces just before it */
+      const errpt *pe = &c->ep[je - 2];
+      fd = pe->fd * (pe->ad / ad);
+      fr = pe->fr * (pe->ar / ar);
+    } else {
+      fd = c->fd0 * (c->a0d / ad);
+      fr = c->fr0 * (c->a0r / ar);
+    }
+    --je;
+  }
+  if (uc > u) {
+    double ed = adu / ad, er = aru / ar, qdd, qdr, qrr;
+    fd /= ed;
+    fr /= er;
+    q_from(l, uc - u, ed, er, &qdd, &qdr, &qrr);
+    double nbd = ed * c->bd + A * (fd * qdd - fr * qdr);
+    c->br = er * c->br + A * (fd * qdr - fr * qrr);
+    c->bd = nbd;
+  }
+  c->je = je;
+  c->uc = u;
+  c->fdu = fd;
+  c->fru = fr;
+  return 1;
+}
+
 static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double t1) {
   const ss_net *net = l->net;
   const ss_lif_params *pp = &net->pops[net->unit_pop[n]].lif;
@@ -991,7 +1069,16 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
       fd += c;
       fr += c;
       if (nep && l->ep[nep - 1].t == ev->t) --nep; /* keep the state after all events at t */
-      l->ep[nep++] = (errpt){ev->t, fd, fr};
+      l->ep[nep++] = (errpt){ev->t, fd, fr, 0, 0};
+    }
+    for (size_t k = 0; k < nep; ++k) { /* absolute factors: shared by a hidden layer, else one exp each */
+      if (in->gap) {
+        l->ep[k].ad = in->gap[k].ad;
+        l->ep[k].ar = in->gap[k].ar;
+      } else {
+        l->ep[k].ad = exp(-(t1 - l->ep[k].t) / td);
+        l->ep[k].ar = tr * 2.0 == td ? l->ep[k].ad * l->ep[k].ad : exp(-(t1 - l->ep[k].t) / tr);
+      }
     }
   }
   if (l->het_tau > 0 && l->het_err) het_window_err(l, n, in->rec, in->n_rec, l->ep, nep, in->fd0, in->fr0, t0, t1);
@@ -1047,7 +1134,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
     l->al_refr[n] = b->refr;
   }
   /* ---- backward */
-  err_cursor ec = {l->ep, nep, nep, t1, 0, 0, t0, in->fd0, in->fr0, 0, 0, in->gap, 0};
+  err_cursor ec = {l->ep, nep, nep, t1, 0, 0, t0, in->fd0, in->fr0, 0, 0, in->gap, 0, 1.0, 1.0, in->Ed, in->Er};
   double muy[3] = {0, 0, 0}, muz[3] = {0, 0, 0};
   const double A = l->A;
   double ed[520], evs[520], eIs[520];
@@ -1055,6 +1142,8 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   const gl_table *Tprev = NULL;
   double fd1 = 1.0, fr1 = 1.0; /* e^{-(t1 - pb)/tau_c} */
   const int use_cut = l->p.surrogate == SS_SURR_REFERENCE && l->p.u_cut > -INFINITY;
+  const ss_surrogate sform = l->p.surrogate;
+  const double beta = l->p.beta, thp = pp->thp;
   const double vcut = l->p.u_cut - pp->u_rest;
   for (size_t k = K; k-- > 0;) {
     const bpoint *b = &bp[k];
@@ -1106,16 +1195,52 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
                               : eod[j] > 0 ? table_build(l, &l->tab[eod[j]], pp, h, eod[j])
                                            : table_for(l, pp, h);
           const int ng = T->n;
+          double va = b->refr ? 0.0 : evs[j], Ia = b->refr ? 0.0 : eIs[j];
+          double sz[3] = {0, 0, 0}, sy[3] = {0, 0, 0};
+          /* no error event among the nodes: the cursor to pb, then e~ at every
+           * node in closed form from there (no chain through the nodes), and
+           * the cursor to pa in one step */
+          size_t kb = ec.je; /* error points below pb (an event at pa stays for the piece below) */
+          while (kb > 0 && ec.ep[kb - 1].t >= pb) --kb;
+          if (T->has_cross && ec.fv && !(kb > 0 && ec.ep[kb - 1].t > pa) && err_move_abs(l, &ec, pb, fd1, fr1)) {
+            const double bd = ec.bd, br = ec.br, fdb = ec.fdu, frb = ec.fru;
+            double spv[GL_MAX], gv[GL_MAX];
+            for (int q = 0; q < ng; ++q) {
+              double vu = T->em[q] * va + T->p21[q] * Ia;
+              spv[q] = sform == SS_SURR_PAPER ? surr_paper(beta, thp, vu) : surrogate(l, pp, vu, vcut);
+              gv[q] = (bd * T->eLd[q] - br * T->eLr[q]) + (fdb * T->cFd[q] - frb * T->cFr[q]);
+            }
+            for (int q = 0; q < ng; ++q) {
+              double sp = spv[q], mg = sp * gv[q];
+              sz[0] += mg * T->kz[q];
+              sy[0] += mg * T->ky[q];
+              sz[1] += sp * T->kzd[q];
+              sy[1] += sp * T->kyd[q];
+              sz[2] += sp * T->kzr[q];
+              sy[2] += sp * T->kyr[q];
+            }
+            double fdp = fdb / T->Edh, frp = frb / T->Erh;
+            ec.bd = T->Edh * bd + A * (fdp * T->qhdd - frp * T->qhdr);
+            ec.br = T->Erh * br + A * (fdp * T->qhdr - frp * T->qhrr);
+            ec.uc = pa;
+            ec.fdu = fdp;
+            ec.fru = frp;
+            ec.ad = fd1 * T->Edh;
+            ec.ar = fr1 * T->Erh;
+            Tprev = T;
+          } else {
           /* the cursor on the last node of the piece above, of the same length? */
           const int cross = T == Tprev && T->has_cross && ec.fv && ec.uc == pb + T->du[ng - 1];
           Tprev = T;
-          double va = b->refr ? 0.0 : evs[j], Ia = b->refr ? 0.0 : eIs[j];
-          double sz[3] = {0, 0, 0}, sy[3] = {0, 0, 0};
           for (int q = 0; q < ng; ++q) { /* nodes in decreasing time */
             double u = pa + T->du[q];
             double vu = T->em[q] * va + T->p21[q] * Ia;
-            double sp = surrogate(l, pp, vu, vcut);
-            if (!((q > 0 || cross) && err_move_node(l, &ec, u, T, q))) err_move(l, &ec, u);
+            double sp = sform == SS_SURR_PAPER ? surr_paper(beta, thp, vu) : surrogate(l, pp, vu, vcut);
+            const double adu = fd1 * T->eLd[q], aru = fr1 * T->eLr[q];
+            if (!((q > 0 || cross) && err_move_node(l, &ec, u, T, q)) && !err_move_abs(l, &ec, u, adu, aru))
+              err_move(l, &ec, u);
+            ec.ad = adu;
+            ec.ar = aru;
             double mg = sp * (ec.bd - ec.br);
             sz[0] += mg * T->kz[q];
             sy[0] += mg * T->ky[q];
@@ -1123,6 +1248,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
             sy[1] += sp * T->kyd[q];
             sz[2] += sp * T->kzr[q];
             sy[2] += sp * T->kyr[q];
+          }
           }
           sz[0] *= A;
           sy[0] *= A;
@@ -1344,6 +1470,9 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
       for (size_t k = 0; k < n_hev; ++k) {
         const ss_err_rec *ev = &hev[k];
         if (ev->neuron < op->offset || ev->neuron >= op->offset + op->size || ev->t == prev) continue;
+        l->gap[ng].ad = exp(-(sb - ev->t) / l->p.tau_decay);
+        l->gap[ng].ar = l->p.tau_rise * 2.0 == l->p.tau_decay ? l->gap[ng].ad * l->gap[ng].ad
+                                                               : exp(-(sb - ev->t) / l->p.tau_rise);
         if (ng++ > 0) {
           double Lg = ev->t - prev;
           errgap *g = &l->gap[ng - 2];

@@ -57,10 +57,10 @@ typedef struct ss_learn_params {
   double beta;                /* surrogate steepness (1/mV), default 1 */
   ss_surrogate surrogate;
   ss_learn_mode mode;
-  int n_gl;                   /* Gauss-Legendre nodes per piece, 1..16, default 4; with
+  int n_gl;                   /* Gauss-Legendre nodes per piece, 1..16, default 5; with
                                  adapt > 0 short pieces far from the surrogate's pole
-                                 use up to two fewer when the error estimates allow */
-  double h_max;               /* longest piece (ms), default 4 */
+                                 use up to three fewer when the error estimates allow */
+  double h_max;               /* longest piece (ms), default 8 */
   int grade;                  /* grade pieces toward the neuron's spikes (default 1) */
   double grade_c;             /* shortest graded piece = grade_c / (beta v'), default 0.5 */
   double cost_tau;            /* moving average of the cost (ms), default 10 s */
