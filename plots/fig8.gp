@@ -43,7 +43,7 @@ unset label 1
 set lmargin at screen 0.58; set rmargin at screen 0.96
 set label 1 'b' at screen 0.51, 0.95 font ',11'
 set ylabel 'hidden rate (Hz)'; set yrange [0:*]
-set key top right
+set key center right opaque
 plot for [k = 1:na] $D using 1:(column(2 * k + 1)) with linespoints lw 1.2 pt 7 ps 0.5 lc rgb colour(word(as, k)) \
          title sprintf('a = %s', word(as, k)), \
      r0 with lines dt 2 lc rgb '#000000' title '{/Symbol r} = 0'

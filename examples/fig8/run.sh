@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - paper Fig. 8: strength rho and exponent a of the heterosynaptic
-# regularizer -rho w z^a, random feedback.  rho = 0.01 ... 1000 (log) x
-# a = 0, 1, 2, 4, plus rho = 0; one seed, n_h = 32, 1022 s each (--fast:
+# regularizer -rho w z^a, random feedback.  rho = 0.1 ... 1000 (log) x
+# a = 0, 1, 2, 4, plus rho = 0; one seed, n_h = 64, 1022 s each (--fast:
 # n_h = 16, rho = 0.1, 10, 1000 x a = 0, 4, 52.5 s).  Figure fig8.pdf/.png:
 # (a) final cost vs rho per a (dashed: rho = 0), (b) mean hidden rate over
 # the last loop vs rho per a.
@@ -9,7 +9,7 @@
 if [ $FAST = 1 ]; then
   NH=16; RHO=0.1,10,1000; A=0,4; DUR=52.5; BURN=3.5; DIV=35
 else
-  NH=32; RHO=0.01,0.1,1,10,100,1000; A=0,1,2,4; DUR=1022; BURN=20; DIV=420
+  NH=64; RHO=0.1,1,10,100,1000; A=0,1,2,4; DUR=1022; BURN=20; DIV=420
 fi
 W=$(awk -v n=$NH 'BEGIN { printf "%.4g", 50 / sqrt(n) }')
 "$SUPERSPIKE" task image --out "$OUT/target.ras" --bin 50ms --jitter 16.6667ms --seed 1 >/dev/null
