@@ -383,11 +383,11 @@ static result run_clock(const spec *s, double dur_ms, double dt, int plain) {
 
 /* ------------------------------------------------------------ quadrature */
 
-/* n_gl with the default pieces, then two longer caps on the piece length
- * (what a quiet neuron far below threshold could use) */
+/* n_gl with the default pieces (h_max 8 ms), then shorter and longer caps
+ * on the piece length (4 ms with GL-4: the default before 2026-11-29) */
 #define N_QUAD 9
-static const int quad_ngl[N_QUAD] = {2, 3, 4, 6, 8, 4, 4, 5, 6};
-static const double quad_hmax[N_QUAD] = {0, 0, 0, 0, 0, 5, 20, 8, 8}; /* 0: default */
+static const int quad_ngl[N_QUAD] = {3, 4, 5, 6, 8, 4, 5, 6, 8};
+static const double quad_hmax[N_QUAD] = {0, 0, 0, 0, 0, 4, 4, 16, 16}; /* 0: default */
 
 typedef struct quad_row {
   int n_gl;
@@ -673,7 +673,7 @@ int main(int argc, char **argv) {
     ss_learn_params d = learn_params();
     printf("G of window %d (frozen weights, [%g, %g) ms) against n_gl 8, h_max 0.25 ms, adapt 0.25; others: h_max %g ms, "
            "adapt %g (default pieces) unless stated; n_gl is the order of full pieces (short pieces far from the "
-           "surrogate's pole use up to two orders less).  Relative error: worst projection of ||G - G_ref|| / "
+           "surrogate's pole use up to three orders less).  Relative error: worst projection of ||G - G_ref|| / "
            "||G_ref|| (L2) and of max |G - G_ref| / max |G_ref|.\n\n",
            qwin, (qwin - 1) * WINDOW_MS, qwin * WINDOW_MS, d.h_max, d.adapt);
   }
