@@ -15,8 +15,11 @@ W=$(awk -v n=$NH 'BEGIN { printf "%.4g", 50 / sqrt(n) }')
 "$SUPERSPIKE" task image --out "$OUT/target.ras" --bin 50ms --jitter 16.6667ms --seed 1 >/dev/null
 set -- --set out.target_file="$OUT/target.ras" --set run.duration=${DUR}s --set learning.burn_in=${BURN}s \
   --set learning.lr_divide_at=${DIV}s --set hid.size=$NH --set "hid_out.weight=normal(0mV,${W}mV)"
+# the rho = 0 reference alongside the grid (no idle core at the end)
+sweep "$HERE/fig8.ini" "$OUT/rho0" --seeds 1 --set in_hid.regularizer=0 "$@" &
+rho0_pid=$!
 sweep "$HERE/fig8.ini" "$OUT/runs" --seeds 1 --grid in_hid.regularizer=$RHO --grid learning.het_exponent=$A "$@"
-sweep "$HERE/fig8.ini" "$OUT/rho0" --seeds 1 --set in_hid.regularizer=0 "$@"
+wait $rho0_pid
 # numbers: final cost (points.tsv) and hidden rate over the last loop
 # (rate_hid column of the last 7 windows) of every point
 rate() { awk '/^[0-9]/ { r[NR % 7] = $7; n++ } END { for (i in r) s += r[i]; printf "%.4g", s / (n < 7 ? n : 7) }' "$1"; }
