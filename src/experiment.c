@@ -630,6 +630,7 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   if ((rc = ss_config_get_number(c, sec, "w_max", SS_UNIT_VOLTAGE, 0, L->op.w_max, &L->op.w_max, err))) return rc;
   if (!(L->op.w_min <= L->op.w_max)) return key_error(x, sec, "w_max", SS_EINVAL, err, "must be >= w_min");
   if ((rc = get_pos(x, sec, "burn_in", SS_UNIT_TIME, 0, 0.0, &L->op.t_burn, 1, err))) return rc;
+  if ((rc = get_pos(x, sec, "stop_at", SS_UNIT_TIME, 0, 0.0, &L->stop_at, 1, err))) return rc;
   if ((rc = get_time_list(x, sec, "lr_divide_at", &L->sched_t, &L->op.n_sched, err))) return rc;
   L->op.sched_t = L->sched_t;
   double f;

@@ -368,6 +368,7 @@ int ss_trainer_step(ss_trainer *tr, ss_train_row *row, ss_error *err) {
                     net->out_post[k] - off_b, pj->G[m]);
         }
     }
+    if (L->stop_at > 0 && t1 > L->stop_at * (1 + 1e-12)) ss_optim_set_learning(pj->opt, 0); /* learning switched off */
     ss_optim_stats os;
     rc = ss_optim_step(pj->opt, t1, pj->w, pj->G, pj->reg, &os, err);
     if (rc) return ss_error_prefix(err, "projection '%s': ", net->projs[pj->proj].name);

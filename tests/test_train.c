@@ -302,6 +302,29 @@ START_TEST(test_synapse_monitor_matches_gradient_dump) {
 END_TEST
 
 
+/* learning.stop_at: no weight changes in windows ending after it, while the
+ * network keeps running (and its cost keeps being recorded). */
+START_TEST(test_stop_at_freezes_the_weights) {
+  const char *sets[] = {"run.duration=3 s", "learning.stop_at=1 s"};
+  ss_experiment *x = load(five_spikes, sets, 2);
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_msg(tr != NULL, "%s", err.msg);
+  ss_train_row row;
+  double *w1 = malloc(x->net->n_syn * sizeof *w1);
+  for (int k = 0; k < 6; ++k) {
+    ck_assert_int_ge(ss_trainer_step(tr, &row, &err), 0);
+    if (k < 2) ck_assert(row.mean_dw > 0);
+    else ck_assert(row.mean_dw == 0);
+    if (k == 1) memcpy(w1, x->net->out_w, x->net->n_syn * sizeof *w1);
+  }
+  ck_assert(memcmp(w1, x->net->out_w, x->net->n_syn * sizeof *w1) == 0);
+  free(w1);
+  ss_trainer_destroy(tr);
+  ss_experiment_destroy(x);
+}
+END_TEST
+
 START_TEST(test_first_rmaxprop_update_moves_every_weight_by_r0) {
   const char *sets[] = {"run.duration=0.5 s"};
   ss_experiment *x = load(five_spikes, sets, 1);
@@ -619,6 +642,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_cost_of_silent_output_matches_numerical_integral);
   tcase_add_test(tc, test_first_rmaxprop_update_moves_every_weight_by_r0);
+  tcase_add_test(tc, test_stop_at_freezes_the_weights);
   tcase_add_test(tc, test_error_traces_match_closed_form);
   tcase_add_test(tc, test_classification_errors_end_to_end);
   tcase_add_test(tc, test_synapse_monitor_matches_gradient_dump);

@@ -31,6 +31,7 @@ typedef struct ss_learning_spec {
   ss_optim_params op;         /* optimizer defaults (r0 may be overridden per projection) */
   double *sched_t;            /* [n_sched] learning-rate divisions (ms), owned */
   double window;              /* update window t_b (ms) */
+  double stop_at;             /* > 0: no weight changes in windows ending after it (ms) */
   double loop;                /* period of the task (ms) for first/last rasters; 0 = one window */
   double cost_tau;            /* moving average of the cost (ms) */
   uint64_t checkpoint_every;  /* windows between checkpoints, 0 = only at the end */
