@@ -39,9 +39,11 @@ static void usage(FILE *fp) {
           "  -h, --help             show this help\n"
           "\n"
           "Outputs: learning_curve.dat (+ .png), POP_first.ras and POP_last.ras for every\n"
-          "population (first and last loop), PROJ.edges for every plastic projection,\n"
-          "the monitors' files, and summary.json; with [learning] checkpoint_every = N\n"
-          "also checkpoint.ssck every N windows and at the end.\n");
+          "population (first and last loop), POP_error_first.dat and POP_error_last.dat\n"
+          "(the outputs' error signals), POP_classification.dat for classification\n"
+          "outputs, PROJ.edges for every plastic projection, the monitors' files, and\n"
+          "summary.json; with [learning] checkpoint_every = N also checkpoint.ssck every\n"
+          "N windows and at the end.\n");
 }
 
 /* Draw learning_curve.png with plots/learning_curve.gp if gnuplot runs:
