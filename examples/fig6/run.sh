@@ -12,10 +12,11 @@ else
   SEEDS=1-4; DUR=1022; BURN=20; DIV=420
 fi
 OFF=$(awk -v d=$DUR 'BEGIN { print d - 3.5 }')   # learning off for the last loop
+STOP=$(awk -v d=$DUR 'BEGIN { print d - 4 }')    # no update in windows ending after it
 "$SUPERSPIKE" task image --out "$OUT/target.ras" --bin 50ms --jitter 16.6667ms --seed 1 >/dev/null
 sweep "$HERE/fig6.ini" "$OUT/runs" --seeds $SEEDS --set out.target_file="$OUT/target.ras" \
   --set run.duration=${DUR}s --set learning.burn_in=${BURN}s \
-  --set "learning.lr_divide_at=${DIV}s,${OFF}s,${OFF}s,${OFF}s,${OFF}s,${OFF}s,${OFF}s"
+  --set learning.lr_divide_at=${DIV}s --set learning.stop_at=${STOP}s
 run="$OUT/runs/all/seed-1"
 # firing statistics of the hidden layer over the learning-off loop
 for d in "$OUT"/runs/all/seed-*; do
