@@ -453,6 +453,29 @@ static int write_outcomes(const ss_trainer *tr, uint32_t p, ss_error *err) {
   return ss_afile_commit(&f, err);
 }
 
+/* The feedback matrix of hidden layer p as used by the last window:
+ * `hidden output B` per line (symmetric: the forward weights then). */
+static int write_feedback(const ss_trainer *tr, uint32_t p, ss_error *err) {
+  const ss_net *net = tr->x->net;
+  const double *B = tr->cl ? ss_clock_learn_feedback(tr->cl, p) : ss_learn_feedback(tr->l, p);
+  if (!B) return SS_OK;
+  uint32_t o = tr->x->learn->fb_from[p], nh = net->pops[p].size, no = net->pops[o].size;
+  char name[SS_NAME_MAX + 32];
+  snprintf(name, sizeof name, "%s_feedback.dat", net->pops[p].name);
+  char *path = path_in(tr->x->out_dir, name);
+  if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  ss_afile f;
+  int rc = ss_afile_open(&f, path, err);
+  free(path);
+  if (rc) return rc;
+  static const char *const modes[] = {"symmetric", "random", "uniform"};
+  fprintf(f.fp, "# feedback of hidden layer '%s' from '%s' (%s), as used by the last window\n# hidden output B\n",
+          net->pops[p].name, net->pops[o].name, modes[tr->x->learn->fb[p]]);
+  for (uint32_t i = 0; i < nh; ++i)
+    for (uint32_t k = 0; k < no; ++k) fprintf(f.fp, "%u %u %.17g\n", i, k, B[(size_t)i * no + k]);
+  return ss_afile_commit(&f, err);
+}
+
 /* The synapse monitor of the clock engine (paper Fig. 3 traces). */
 static int write_probe(const ss_trainer *tr, ss_error *err) {
   ss_afile f;
@@ -519,6 +542,8 @@ int ss_trainer_finish(ss_trainer *tr, double wall_s, ss_error *err) {
   if (tr->cl && x->probe_path && (rc = write_probe(tr, err))) return rc;
   for (uint32_t p = 0; p < net->n_pops; ++p)
     if (tr->cls[p] && (rc = write_outcomes(tr, p, err))) return rc;
+  for (uint32_t p = 0; p < net->n_pops; ++p)
+    if (x->learn->role[p] == SS_ROLE_HIDDEN && (rc = write_feedback(tr, p, err))) return rc;
   for (uint32_t p = 0; p < 2 * net->n_pops; ++p) {
     if (!tr->probe[p]) continue;
     char name[SS_NAME_MAX + 32];

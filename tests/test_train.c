@@ -288,6 +288,23 @@ START_TEST(test_synapse_monitor_matches_gradient_dump) {
   }
   fclose(fp);
   ck_assert_int_eq(rows, 5000);
+  /* the feedback matrix file: 2 x 1 entries, N(0, 1) draws, not all equal */
+  snprintf(path, sizeof path, "%s/hid_feedback.dat", x->out_dir);
+  fp = fopen(path, "r");
+  ck_assert_ptr_nonnull(fp);
+  int nb = 0;
+  while (fgets(line, sizeof line, fp)) {
+    unsigned hi, oi;
+    double b;
+    if (line[0] == '#') continue;
+    ck_assert_int_eq(sscanf(line, "%u %u %lf", &hi, &oi, &b), 3);
+    ck_assert_uint_eq(hi, (unsigned)nb);
+    ck_assert_uint_eq(oi, 0);
+    ck_assert(isfinite(b) && b != 0 && fabs(b) < 10);
+    nb++;
+  }
+  fclose(fp);
+  ck_assert_int_eq(nb, 2);
   ck_assert(G != 0 && isfinite(G));
   ck_assert_msg(fabs(last * 0.1 / 5.0 - G) <= 1e-6 * fabs(G), "probe %.10g x dt/tau_r vs dump %.10g", last, G);
   ss_trainer_destroy(tr);
