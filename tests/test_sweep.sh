@@ -120,6 +120,13 @@ for p in $POINTS; do
   check "$p/mean_rate_out.dat = awk aggregate" meancheck "$T/j2/$p" 6 mean_rate_out.dat
 done
 check "no mean file for the time column" test ! -e "$T/j2/r0=1mV/mean_time.dat"
+
+# values with commas, separated by ';'
+run sweep "$CFG" --out "$T/semi" --seeds 1 -j 2 -q --set run.duration=1s \
+  --grid 'in_out.weight=normal(0 mV, 5 mV);normal(1 mV, 5 mV)'
+check "';'-separated grid values run" test "$rc" -eq 0
+check "... two points" test "$(ls -d "$T"/semi/weight=* | wc -l)" -eq 2
+check "... and each got its value" grep -q 'normal(1 mV, 5 mV)' "$T/semi/runs.tsv"
 check "mean_curve.dat header names the columns" grep -q '^# t(s) mean sd min max median n$' "$T/j2/r0=1mV/mean_curve.dat"
 
 # ------------------------------------------------------------ -j 1: same results

@@ -42,6 +42,8 @@ static void usage(FILE *fp) {
           "                          those, e.g. 1-20 or 1,3,7 (default: 1)\n"
           "      --grid SEC.KEY=V1,V2,...\n"
           "                          values of one config key, units allowed (0.5mV);\n"
+          "                          separate them by ';' if they contain commas\n"
+          "                          ('in_out.weight=normal(0 mV, 5 mV);normal(1 mV, 5 mV)');\n"
           "                          repeatable: every combination is a grid point\n"
           "  -s, --set SEC.KEY=VAL   override a config key in every run (repeatable)\n"
           "  -j, --jobs N            at most N runs at once (default: online CPUs)\n"
@@ -306,12 +308,14 @@ static int parse_grid(sweep *s, const char *arg) {
   memset(g, 0, sizeof *g);
   g->key = key;
   const char *v = strchr(arg, '=') + 1;
+  /* values that contain commas, like normal(0 mV, 5 mV), are separated by ';' */
+  const char sep = strchr(v, ';') ? ';' : ',';
   size_t n = 1;
-  for (const char *q = v; *q; ++q) n += *q == ',';
+  for (const char *q = v; *q; ++q) n += *q == sep;
   g->vals = xcalloc(n, sizeof *g->vals);
   g->safe = xcalloc(n, sizeof *g->safe);
   for (size_t i = 0; i < n; ++i) {
-    const char *e = strchr(v, ',');
+    const char *e = strchr(v, sep);
     if (!e) e = v + strlen(v);
     const char *b = v;
     trim(&b, &e);
@@ -328,7 +332,7 @@ static int parse_grid(sweep *s, const char *arg) {
         return bad_option("option --grid %s: values '%s' and '%s' would share the directory name '%s'", key,
                           g->vals[k], g->vals[i], g->safe[i]);
       }
-    v = strchr(v, ',');
+    v = strchr(v, sep);
     if (v) ++v;
   }
   return 0;
