@@ -428,16 +428,22 @@ static double accuracy(const ss_trainer *tr) {
   return n > 0 ? good / n : NAN;
 }
 
+/* Open OUT/POP_SUFFIX for an atomic write. */
+static int open_pop_file(const ss_trainer *tr, uint32_t p, const char *suffix, ss_afile *f, ss_error *err) {
+  char name[SS_NAME_MAX + 32];
+  snprintf(name, sizeof name, "%s_%s", tr->x->net->pops[p].name, suffix);
+  char *path = path_in(tr->x->out_dir, name);
+  if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
+  int rc = ss_afile_open(f, path, err);
+  free(path);
+  return rc;
+}
+
 /* One line per judged stimulus of classification output p. */
 static int write_outcomes(const ss_trainer *tr, uint32_t p, ss_error *err) {
   const ss_net *net = tr->x->net;
-  char name[SS_NAME_MAX + 32];
-  snprintf(name, sizeof name, "%s_classification.dat", net->pops[p].name);
-  char *path = path_in(tr->x->out_dir, name);
-  if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
   ss_afile f;
-  int rc = ss_afile_open(&f, path, err);
-  free(path);
+  int rc = open_pop_file(tr, p, "classification.dat", &f, err);
   if (rc) return rc;
   size_t n;
   const ss_class_outcome *o = ss_classify_outcomes(tr->cls[p], &n);
@@ -460,13 +466,8 @@ static int write_feedback(const ss_trainer *tr, uint32_t p, ss_error *err) {
   const double *B = tr->cl ? ss_clock_learn_feedback(tr->cl, p) : ss_learn_feedback(tr->l, p);
   if (!B) return SS_OK;
   uint32_t o = tr->x->learn->fb_from[p], nh = net->pops[p].size, no = net->pops[o].size;
-  char name[SS_NAME_MAX + 32];
-  snprintf(name, sizeof name, "%s_feedback.dat", net->pops[p].name);
-  char *path = path_in(tr->x->out_dir, name);
-  if (!path) return ss_error_set(err, SS_ENOMEM, "out of memory");
   ss_afile f;
-  int rc = ss_afile_open(&f, path, err);
-  free(path);
+  int rc = open_pop_file(tr, p, "feedback.dat", &f, err);
   if (rc) return rc;
   static const char *const modes[] = {"symmetric", "random", "uniform"};
   fprintf(f.fp, "# feedback of hidden layer '%s' from '%s' (%s), as used by the last window\n# hidden output B\n",
