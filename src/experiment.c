@@ -506,6 +506,7 @@ static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error
     times = ss_malloc_array(cap, sizeof *times);
     if (!times) goto oom;
     const char *p = times_s;
+    double prev = -INFINITY; /* the last time listed (kept or not: the list must increase) */
     while (*p) {
       const char *c = strchr(p, ',');
       size_t len = c ? (size_t)(c - p) : strlen(p);
@@ -516,8 +517,7 @@ static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error
       const char *tb = buf;
       while (*tb == ' ' || *tb == '\t') ++tb;
       double t;
-      if (ss_parse_quantity(buf, SS_UNIT_TIME, &t) || !(t >= 0) ||
-          (n_times && !(t > times[n_times - 1]))) {
+      if (ss_parse_quantity(buf, SS_UNIT_TIME, &t) || !(t >= 0) || !(t > prev)) {
         rc = key_error(x, sec, "times", SS_EPARSE, err,
                        "expected increasing times >= 0 with units, like '1 ms, 2.5 ms', got '%s'", tb);
         goto out;
@@ -528,6 +528,7 @@ static int load_monitor(ss_experiment *x, size_t sec, const char *name, ss_error
         times = t2;
       }
       if (t >= t_from && t < t_to) times[n_times++] = t;
+      prev = t;
       p = c ? c + 1 : p + len;
     }
   }
