@@ -86,6 +86,8 @@ struct ss_learn {
   double ord_tol;                 /* the error the default order allows on a full piece */
   double tau_min;                 /* shortest time constant in the integrand */
   double levh[N_LEV];             /* h_max 2^-k */
+  double inv_beta;                /* 1/beta (mV) */
+  int full_order0;                /* pieces of h_max always take order index 0 */
   double ord_h[N_ORD], ord_a[N_ORD]; /* order index o is enough on pieces h <= ord_h[o]
                                        whose pole is >= ord_a[o] h / 2 away */
   uint8_t *role;                  /* [n_pops] */
@@ -241,6 +243,7 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
     l->n_ord++;
   }
   for (int k = 0; k < N_LEV; ++k) l->levh[k] = ldexp(p->h_max, -k);
+  l->inv_beta = 1.0 / p->beta;
   /* the order of a piece (adaptive layout): the lowest whose error
    * estimates, for the fastest exponential and for the surrogate's pole,
    * stay below what the default order allows on a full piece */
@@ -261,6 +264,9 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
       l->ord_h[o] = l->tau_min * pow(l->ord_tol / l->ord_c[o], 1.0 / n2);
       l->ord_a[o] = 0.5 * (rho + 1.0 / rho);
     }
+    l->full_order0 = 1;
+    for (int o = 1; o < l->n_ord; ++o)
+      if (p->h_max <= l->ord_h[o]) l->full_order0 = 0;
   }
   size_t S = net->n_syn, nu = net->n_units, ng = net->n_groups;
   l->role = calloc(net->n_pops, 1);
@@ -562,7 +568,15 @@ static int grow_bp(ss_learn *l, size_t need) {
 /* Piece edges of segment [ta, tb] into `ed` (ascending, ed[0] = ta, last = tb);
  * returns their number.  Graded toward a spike of the neuron at tb (§3.6). */
 static inline const gl_table *table_lev(ss_learn *l, const ss_lif_params *pp, int k, int o);
-static inline int pick_order(const ss_learn *l, double h, double r);
+static inline int pick_order(const ss_learn *l, double h, double av1, double sv2, double d);
+
+/* The pole estimate of the layout below, r = d / (|v'| + sqrt(|v''| d / 2)),
+ * without division or square root: g / r <= c d, i.e. g |v'| + g sqrt(sv2)
+ * <= c d with sv2 = |v''| d / 2, holds iff layout_ok(c d, g |v'|, g^2 sv2). */
+static inline int layout_ok(double cd, double gv1, double g2sv2) {
+  double c = cd - gv1;
+  return c >= 0.0 && g2sv2 <= c * c;
+}
 
 static size_t piece_edges_(ss_learn *l, const ss_lif_params *pp, const bpoint *b, double tb, int spike_end,
                            double *ed, double *ev, double *eI, int8_t *elev, int8_t *eord, size_t cap);
@@ -597,27 +611,34 @@ static size_t piece_edges_(ss_learn *l, const ss_lif_params *pp, const bpoint *b
      * within what the default order allows on a full piece (pick_order):
      * short pieces far from the pole need fewer nodes. */
     size_t n = 0;
-    double t = ta, v = b->v, I = b->I, r = INFINITY;
+    /* A division and a square root for r would sit on the critical path
+     * of every piece (they cost a seventh of the sweep): the tests
+     * "adapt r >= h_max 2^-k" and pick_order's are squared out instead
+     * (layout_ok), and the level is found by doubling. */
+    const double ib = l->inv_beta, hma = hm / l->p.adapt;
+    double t = ta, v = b->v, I = b->I, av1 = 0.0, sv2 = 0.0, d = 1.0;
     ed[n] = ta;
     ev[n] = v;
     eI[n++] = I;
     while (n < cap - 2) {
-      double v1 = (I - v) / pp->tau_mem, v2 = (-I / pp->tau_syn - v1) / pp->tau_mem;
-      double d = pp->thp - v + 1.0 / l->p.beta;
-      if (d < 1.0 / l->p.beta) d = 1.0 / l->p.beta;
-      r = 1.0 / (fabs(v1) / d + sqrt(fabs(v2) / (2.0 * d)) + 1e-300);
-      double h = l->p.adapt * r;
+      double v1 = (I - v) * pp->inv_tau_mem, v2 = (-I * pp->inv_tau_syn - v1) * pp->inv_tau_mem;
+      d = pp->thp - v + ib;
+      if (d < ib) d = ib;
+      av1 = fabs(v1);
+      sv2 = 0.5 * fabs(v2) * d;
+      double h = hm, dk = d, hv1 = hma * av1, q = hma * hma * sv2;
       int k = 0;
-      if (h >= hm) h = hm;
-      else {
-        k = ilogb(hm / h);
-        if (k < N_LEV && l->levh[k] > h) ++k; /* h_max 2^-k <= h */
-        if (k < N_LEV) h = l->levh[k];
-        else k = -1;
+      while (!layout_ok(dk, hv1, q)) { /* h_max 2^-k > adapt r */
+        dk *= 2.0;
+        if (++k == N_LEV) break;
       }
+      if (k == N_LEV) {
+        h = l->p.adapt * d / (av1 + sqrt(sv2));
+        k = -1;
+      } else h = l->levh[k];
       if (tb - t <= 1.5 * h) break;
       t += h;
-      int o = pick_order(l, h, r);
+      int o = k == 0 && l->full_order0 ? 0 : pick_order(l, h, av1, sv2, d);
       if (k >= 0) { /* one step of the cached propagator */
         const gl_table *T = table_lev(l, pp, k, o);
         v = T->Em * v + T->P21h * I;
@@ -630,7 +651,7 @@ static size_t piece_edges_(ss_learn *l, const ss_lif_params *pp, const bpoint *b
       eI[n++] = I;
     }
     if (tb - t > hm) { /* one more full piece, the rest (<= h_max / 2) last */
-      int o = pick_order(l, hm, r);
+      int o = pick_order(l, hm, av1, sv2, d);
       const gl_table *T = table_lev(l, pp, 0, o);
       t += hm;
       v = T->Em * v + T->P21h * I;
@@ -642,7 +663,7 @@ static size_t piece_edges_(ss_learn *l, const ss_lif_params *pp, const bpoint *b
       eI[n++] = I;
     }
     elev[n - 1] = -1;
-    eord[n - 1] = (int8_t)pick_order(l, tb - t, r);
+    eord[n - 1] = (int8_t)pick_order(l, tb - t, av1, sv2, d);
     ed[n++] = tb;
     return n;
   }
@@ -789,10 +810,13 @@ static inline const gl_table *table_lev(ss_learn *l, const ss_lif_params *pp, in
 }
 
 /* The lowest order index whose error estimates on a piece of length h
- * whose start is r (ms) from the surrogate's pole stay within ord_tol. */
-static inline int pick_order(const ss_learn *l, double h, double r) {
-  for (int o = l->n_ord - 1; o > 0; --o)
-    if (h <= l->ord_h[o] && 2.0 * r >= l->ord_a[o] * h) return o;
+ * whose start is r (ms) from the surrogate's pole stay within ord_tol:
+ * 2 r >= ord_a h, tested as layout_ok with g = ord_a h, c = 2. */
+static inline int pick_order(const ss_learn *l, double h, double av1, double sv2, double d) {
+  for (int o = l->n_ord - 1; o > 0; --o) {
+    double g = l->ord_a[o] * h;
+    if (h <= l->ord_h[o] && layout_ok(2.0 * d, g * av1, g * g * sv2)) return o;
+  }
   return 0;
 }
 
@@ -1232,16 +1256,34 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
           /* the cursor on the last node of the piece above, of the same length? */
           const int cross = T == Tprev && T->has_cross && ec.fv && ec.uc == pb + T->du[ng - 1];
           Tprev = T;
+          /* err_move_node on registers: ec itself escapes into err_move, so
+           * its fields would make every node wait on a store and a load */
+          double cbd = ec.bd, cbr = ec.br, cfd = ec.fdu, cfr = ec.fru;
+          double tlo = ec.je > 0 ? ec.ep[ec.je - 1].t : -INFINITY; /* the error time below the cursor */
           for (int q = 0; q < ng; ++q) { /* nodes in decreasing time */
             double u = pa + T->du[q];
             double vu = T->em[q] * va + T->p21[q] * Ia;
             double sp = sform == SS_SURR_PAPER ? surr_paper(beta, thp, vu) : surrogate(l, pp, vu, vcut);
             const double adu = fd1 * T->eLd[q], aru = fr1 * T->eLr[q];
-            if (!((q > 0 || cross) && err_move_node(l, &ec, u, T, q)) && !err_move_abs(l, &ec, u, adu, aru))
-              err_move(l, &ec, u);
+            if ((q > 0 || cross) && tlo < u) { /* = err_move_node */
+              double fd = cfd * T->sId[q], fr = cfr * T->sIr[q];
+              double nbd = T->sEd[q] * cbd + A * (fd * T->sQdd[q] - fr * T->sQdr[q]);
+              cbr = T->sEr[q] * cbr + A * (fd * T->sQdr[q] - fr * T->sQrr[q]);
+              cbd = nbd;
+              cfd = fd;
+              cfr = fr;
+            } else {
+              if (q > 0) { /* the cursor sits on node q - 1 */
+                ec.bd = cbd, ec.br = cbr, ec.fdu = cfd, ec.fru = cfr;
+                ec.uc = pa + T->du[q - 1];
+              }
+              if (!err_move_abs(l, &ec, u, adu, aru)) err_move(l, &ec, u);
+              cbd = ec.bd, cbr = ec.br, cfd = ec.fdu, cfr = ec.fru;
+              tlo = ec.je > 0 ? ec.ep[ec.je - 1].t : -INFINITY;
+            }
             ec.ad = adu;
             ec.ar = aru;
-            double mg = sp * (ec.bd - ec.br);
+            double mg = sp * (cbd - cbr);
             sz[0] += mg * T->kz[q];
             sy[0] += mg * T->ky[q];
             sz[1] += sp * T->kzd[q];
@@ -1249,6 +1291,8 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
             sz[2] += sp * T->kzr[q];
             sy[2] += sp * T->kyr[q];
           }
+          ec.bd = cbd, ec.br = cbr, ec.fdu = cfd, ec.fru = cfr;
+          ec.uc = pa + T->du[ng - 1];
           }
           sz[0] *= A;
           sy[0] *= A;
