@@ -160,6 +160,20 @@ void ss_learn_params_default(ss_learn_params *p) {
 }
 
 /* Gauss-Legendre nodes and weights by Newton's method on P_n. */
+/* e = e^{-x} and m1 = e - 1, both to full relative accuracy with one call
+ * (as ss_lif_prop_coeffs): expm1 below ln 2, exp above. */
+static inline void exp_expm1(double x, double *e, double *m1) {
+  if (x < 0.6931471805599453) {
+    *m1 = expm1(-x);
+    *e = 1.0 + *m1;
+  } else {
+    *e = exp(-x);
+    *m1 = *e - 1.0;
+  }
+}
+
+/* Nodes in decreasing order, exactly symmetric (x[n-1-i] = -x[i], w[n-1-i]
+ * = w[i]: table_build relies on it). */
 static void gauss_legendre(int n, double *x, double *w) {
   for (int i = 0; i < n; ++i) {
     double z = cos(SS_PI * (i + 0.75) / (n + 0.5)), dp = 0;
@@ -187,6 +201,11 @@ static void gauss_legendre(int n, double *x, double *w) {
     x[i] = z;
     w[i] = 2.0 / ((1 - z * z) * dp * dp);
   }
+  for (int i = 0; 2 * i < n - 1; ++i) {
+    x[n - 1 - i] = -x[i];
+    w[n - 1 - i] = w[i];
+  }
+  if (n % 2) x[n / 2] = 0.0;
 }
 
 ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) {
@@ -823,26 +842,70 @@ static inline int pick_order(const ss_learn *l, double h, double av1, double sv2
 static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params *pp, double h, int o) {
   if (T->h == h && T->pp == pp) return T;
   const int n = l->ord[o];
-  double Ed[GL_MAX], Er[GL_MAX];
-  for (int q = 0; q < n; ++q) {
-    double du = 0.5 * (l->xg[o][q] + 1.0) * h, wq = 0.5 * h * l->wg[o][q], em, es, p21;
-    ss_lif_prop_coeffs(pp, du, &em, &es, &p21);
-    kern_exp(l, pp, du, em, es, &Ed[q], &Er[q]);
-    T->du[q] = du;
-    T->wq[q] = wq;
-    T->em[q] = em;
-    T->p21[q] = p21;
-    T->kz[q] = wq * em;
-    T->ky[q] = wq * p21;
+  double Ed[GL_MAX], Er[GL_MAX], iEd[GL_MAX], iEr[GL_MAX];
+  if (pp->quadratic && l->p.tau_decay == pp->tau_mem && l->p.tau_rise == pp->tau_syn) {
+    /* the paper's time constants: every factor is a power of e^{-du/tau_m},
+     * and the nodes are symmetric (du[n-1-q] = h - du[q]), so half the
+     * nodes need a transcendental call and one division gives every
+     * inverse */
+    double m1h, m1[GL_MAX];
+    exp_expm1(h * pp->inv_tau_mem, &T->Em, &m1h);
+    const double iEm = 1.0 / T->Em;
+    for (int q = 0; q < n; ++q) {
+      T->du[q] = 0.5 * (l->xg[o][q] + 1.0) * h;
+      T->wq[q] = 0.5 * h * l->wg[o][q];
+    }
+    for (int q = 0; 2 * q < n - 1; ++q) { /* mirror pairs: j early, q late */
+      const int j = n - 1 - q; /* (m1h - m1[j] has no cancellation: du[j] <= h / 2) */
+      exp_expm1(T->du[j] * pp->inv_tau_mem, &Ed[j], &m1[j]);
+      iEd[j] = 1.0 / Ed[j];
+      Ed[q] = T->Em * iEd[j];
+      m1[q] = (m1h - m1[j]) * iEd[j];
+      iEd[q] = Ed[j] * iEm;
+    }
+    if (n % 2) { /* the middle node, du = h / 2 */
+      const int c = n / 2;
+      exp_expm1(T->du[c] * pp->inv_tau_mem, &Ed[c], &m1[c]);
+      iEd[c] = Ed[c] * iEm;
+    }
+    for (int q = 0; q < n; ++q) {
+      Er[q] = Ed[q] * Ed[q];
+      iEr[q] = iEd[q] * iEd[q];
+    }
+    for (int q = 0; q < n; ++q) {
+      T->em[q] = Ed[q];
+      T->p21[q] = -m1[q] * Ed[q];
+      T->kz[q] = T->wq[q] * Ed[q];
+      T->ky[q] = T->wq[q] * T->p21[q];
+      T->eLd[q] = Ed[n - 1 - q];
+      T->eLr[q] = Er[n - 1 - q];
+    }
+    T->Es = T->Em * T->Em;
+    T->P21h = -m1h * T->Em;
+    T->Edh = T->Em;
+    T->Erh = T->Es;
+  } else {
+    for (int q = 0; q < n; ++q) {
+      double du = 0.5 * (l->xg[o][q] + 1.0) * h, wq = 0.5 * h * l->wg[o][q], em, es, p21;
+      ss_lif_prop_coeffs(pp, du, &em, &es, &p21);
+      kern_exp(l, pp, du, em, es, &Ed[q], &Er[q]);
+      T->du[q] = du;
+      T->wq[q] = wq;
+      T->em[q] = em;
+      T->p21[q] = p21;
+      T->kz[q] = wq * em;
+      T->ky[q] = wq * p21;
+    }
+    ss_lif_prop_coeffs(pp, h, &T->Em, &T->Es, &T->P21h);
+    kern_exp(l, pp, h, T->Em, T->Es, &T->Edh, &T->Erh);
+    for (int q = 0; q < n; ++q) {
+      iEd[q] = 1.0 / Ed[q];
+      iEr[q] = Er[q] == Ed[q] * Ed[q] ? iEd[q] * iEd[q] : 1.0 / Er[q];
+      T->eLd[q] = T->Edh * iEd[q];
+      T->eLr[q] = T->Erh * iEr[q];
+    }
   }
-  ss_lif_prop_coeffs(pp, h, &T->Em, &T->Es, &T->P21h);
-  kern_exp(l, pp, h, T->Em, T->Es, &T->Edh, &T->Erh);
-  double iEd[GL_MAX], iEr[GL_MAX];
   for (int q = 0; q < n; ++q) {
-    iEd[q] = 1.0 / Ed[q];
-    iEr[q] = Er[q] == Ed[q] * Ed[q] ? iEd[q] * iEd[q] : 1.0 / Er[q];
-    T->eLd[q] = T->Edh * iEd[q];
-    T->eLr[q] = T->Erh * iEr[q];
     T->kzd[q] = T->kz[q] * T->eLd[q];
     T->kyd[q] = T->ky[q] * T->eLd[q];
     T->kzr[q] = T->kz[q] * T->eLr[q];
@@ -1614,8 +1677,17 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
       continue;
     }
     double y0 = online ? l->y0[g] : 0, z0 = online ? l->z0[g] : 0;
-    for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) {
+    const uint64_t k1 = net->grp_start[g + 1];
+    for (uint64_t k = net->grp_start[g]; k < k1; ++k) {
       uint32_t s = net->out_slot[k];
+#if defined(__GNUC__)
+      if (k + 16 < k1) { /* the slots are scattered: fetch ahead */
+        uint32_t sa = net->out_slot[k + 16];
+        __builtin_prefetch(&l->G[sa], 1);
+        __builtin_prefetch(&l->Hd[sa], 1);
+        __builtin_prefetch(&l->Hr[sa], 1);
+      }
+#endif
       const double *m0 = &l->mu0[(size_t)net->out_post[k] * 8];
       if (online) {
         l->G[s] += y0 * m0[0] + z0 * m0[1];
