@@ -50,6 +50,20 @@ typedef struct errgap {
   double ad, ar;                /* (indexed by error time, not gap) e^{-(t1 - t)/tau_c} */
 } errgap;
 
+/* An anchor of the error adjoint (adj_eval): the adjoint (b_d, b_r) at an
+ * error time t and the forward traces after the events there, also in
+ * absolute form F_c = f_c e^{-(t1 - t)/tau_c}, so that between this point
+ * and the next one above, f_c(u) = F_c e^{(t1 - u)/tau_c}.  The sweep keeps
+ * the traces at t0 before the window's events at index 0, the window's
+ * error times at 1..n and t1 (b = 0) at n + 1. */
+typedef struct adjpt {
+  double t, bd, br;
+  double fd, fr;   /* traces after the events at t */
+  double Fd, Fr;   /* fd e^{-(t1 - t)/tau_d}, fr e^{-(t1 - t)/tau_r} */
+  double iad, iar; /* e^{(t1 - t)/tau_c} */
+  int ok;          /* the absolute factors at t are representable (> 1e-200) */
+} adjpt;
+
 /* Quadrature nodes of a piece of length h, with every factor that depends
  * only on a node's offset in the piece: consecutive pieces of equal length
  * (the common case on quiet stretches) share one table. */
@@ -60,19 +74,11 @@ typedef struct gl_table {
   double kz[GL_MAX], ky[GL_MAX];  /* wq e^{-du/tau_m}, wq P21(du) */
   double eLd[GL_MAX], eLr[GL_MAX];/* e^{-(h - du)/tau_c} */
   double kzd[GL_MAX], kyd[GL_MAX], kzr[GL_MAX], kyr[GL_MAX]; /* kz, ky times eLd, eLr */
-  /* error adjoint step from node q-1 down to node q (q >= 1): over L =
-   * du[q-1] - du[q], e^{-L/tau_c}, e^{+L/tau_c} and the Q integrals;
-   * q = 0: from the last node of the next piece of the same length */
-  double sEd[GL_MAX], sEr[GL_MAX], sId[GL_MAX], sIr[GL_MAX], sQdd[GL_MAX], sQdr[GL_MAX], sQrr[GL_MAX];
+  double ieLd[GL_MAX], ieLr[GL_MAX]; /* 1 / eLd, 1 / eLr */
   double Em, Es, P21h, Edh, Erh;  /* over the whole piece */
-  /* pieces without error events: e~(u_q) / A = b_d(pb) eLd[q] - b_r(pb) eLr[q]
-   * + f_d(pb) cFd[q] - f_r(pb) cFr[q] (closed form of §3.4 from the piece's
-   * upper end), and the Q integrals over the whole piece */
-  double cFd[GL_MAX], cFr[GL_MAX];
-  double qhdd, qhdr, qhrr;
+  double iEdh, iErh;              /* 1 / Edh, 1 / Erh */
   const ss_lif_params *pp;
   int n, o;                       /* order, and its index in ss_learn.ord */
-  int has_cross;                  /* index 0 of the s* arrays is set */
 } gl_table;
 
 struct ss_learn {
@@ -110,6 +116,8 @@ struct ss_learn {
   size_t cap_bp;
   errpt *ep;
   size_t cap_ep;
+  adjpt *ap;                      /* the adjoint's anchors of the neuron being swept */
+  size_t cap_ap;
   errgap *gap;                    /* gaps of the current hidden layer's error times */
   size_t cap_gap;
   gl_table tab[N_ORD];            /* scratch tables (any piece length) */
@@ -339,6 +347,7 @@ void ss_learn_destroy(ss_learn *l) {
   free(l->Zhet);
   free(l->bp);
   free(l->ep);
+  free(l->ap);
   free(l->gap);
   free(l->err_row);
   free(l->err_by);
@@ -581,6 +590,17 @@ static int grow_bp(ss_learn *l, size_t need) {
   if (!b) return SS_ENOMEM;
   l->bp = b;
   l->cap_bp = cap;
+  return SS_OK;
+}
+
+static int grow_ap(ss_learn *l, size_t need) {
+  if (need <= l->cap_ap) return SS_OK;
+  size_t cap = l->cap_ap ? l->cap_ap : 256;
+  while (cap < need) cap *= 2;
+  adjpt *a = ss_realloc_array(l->ap, cap, sizeof *a);
+  if (!a) return SS_ENOMEM;
+  l->ap = a;
+  l->cap_ap = cap;
   return SS_OK;
 }
 
@@ -884,6 +904,12 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
     T->P21h = -m1h * T->Em;
     T->Edh = T->Em;
     T->Erh = T->Es;
+    T->iEdh = iEm;
+    T->iErh = iEm * iEm;
+    for (int q = 0; q < n; ++q) {
+      T->ieLd[q] = iEd[n - 1 - q];
+      T->ieLr[q] = iEr[n - 1 - q];
+    }
   } else {
     for (int q = 0; q < n; ++q) {
       double du = 0.5 * (l->xg[o][q] + 1.0) * h, wq = 0.5 * h * l->wg[o][q], em, es, p21;
@@ -904,39 +930,18 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
       T->eLd[q] = T->Edh * iEd[q];
       T->eLr[q] = T->Erh * iEr[q];
     }
+    T->iEdh = 1.0 / T->Edh;
+    T->iErh = 1.0 / T->Erh;
+    for (int q = 0; q < n; ++q) {
+      T->ieLd[q] = Ed[q] * T->iEdh;
+      T->ieLr[q] = Er[q] * T->iErh;
+    }
   }
   for (int q = 0; q < n; ++q) {
     T->kzd[q] = T->kz[q] * T->eLd[q];
     T->kyd[q] = T->ky[q] * T->eLd[q];
     T->kzr[q] = T->kz[q] * T->eLr[q];
     T->kyr[q] = T->ky[q] * T->eLr[q];
-  }
-  T->has_cross = T != &l->tab[o]; /* scratch tables rarely repeat */
-  if (T->has_cross) { /* the closed-form node factors (cached tables only) */
-    for (int q = 0; q < n; ++q) {
-      double qdd, qdr, qrr;
-      q_from(l, h - T->du[q], T->eLd[q], T->eLr[q], &qdd, &qdr, &qrr);
-      T->cFd[q] = l->A * (qdd - qdr) / T->eLd[q];
-      T->cFr[q] = l->A * (qdr - qrr) / T->eLr[q];
-    }
-    q_from(l, h, T->Edh, T->Erh, &T->qhdd, &T->qhdr, &T->qhrr);
-  }
-  if (T->has_cross) { /* index 0: from the last node of the next piece of the same length
-                         down to the first node of this one */
-    double L = h - T->du[0] + T->du[n - 1], em, es, p21;
-    ss_lif_prop_coeffs(pp, L, &em, &es, &p21);
-    kern_exp(l, pp, L, em, es, &T->sEd[0], &T->sEr[0]);
-    T->sId[0] = 1.0 / T->sEd[0];
-    T->sIr[0] = 1.0 / T->sEr[0];
-    q_from(l, L, T->sEd[0], T->sEr[0], &T->sQdd[0], &T->sQdr[0], &T->sQrr[0]);
-  }
-  for (int q = 1; q < n; ++q) {
-    double L = T->du[q - 1] - T->du[q];
-    T->sEd[q] = Ed[q - 1] * iEd[q];
-    T->sEr[q] = Er[q - 1] * iEr[q];
-    T->sId[q] = Ed[q] * iEd[q - 1];
-    T->sIr[q] = Er[q] * iEr[q - 1];
-    q_from(l, L, T->sEd[q], T->sEr[q], &T->sQdd[q], &T->sQdr[q], &T->sQrr[q]);
   }
   T->h = h;
   T->pp = pp;
@@ -945,24 +950,6 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
   return T;
 }
 
-/* The backward error adjoint b_c(u) = int_u^t1 e^{-(s-u)/tau_c} e(s) ds,
- * moved down monotonically through the error events (event-driven.md
- * §3.4): the closed form over each interval without events uses the
- * forward traces at the interval's lower end, so error events need not be
- * breakpoints of the sweep (e~ is C^2 across them). */
-typedef struct err_cursor {
-  const errpt *ep;
-  size_t nep;
-  size_t je;      /* error points with index < je lie below uc */
-  double uc, bd, br;
-  double t0, fd0, fr0;
-  double fdu, fru; /* forward traces at uc (valid after a step that ends there) */
-  const errgap *gap; /* gap[j] spans ep[j].t .. ep[j+1].t, or NULL */
-  int fv;            /* fdu, fru are valid at uc */
-  double ad, ar;     /* e^{-(t1 - uc)/tau_c} (0: unknown) */
-  double a0d, a0r;   /* e^{-(t1 - t0)/tau_c} */
-} err_cursor;
-
 /* e^{-L/tau_d}, e^{-L/tau_r} (one call when tau_d = 2 tau_r). */
 static inline void err_exp(const ss_learn *l, double L, double *ed, double *er) {
   const double td = l->p.tau_decay, tr = l->p.tau_rise;
@@ -970,155 +957,41 @@ static inline void err_exp(const ss_learn *l, double L, double *ed, double *er) 
   *er = tr * 2.0 == td ? *ed * *ed : exp(-L / tr);
 }
 
-static inline void err_step_e(const ss_learn *l, err_cursor *c, double L, double ed, double er, double fd, double fr) {
-  const double A = l->A;
-  double qdd, qdr, qrr;
-  q_from(l, L, ed, er, &qdd, &qdr, &qrr);
-  double nbd = ed * c->bd + A * (fd * qdd - fr * qdr);
-  c->br = er * c->br + A * (fd * qdr - fr * qrr);
-  c->bd = nbd;
-}
-
-static inline void err_step(const ss_learn *l, err_cursor *c, double L, double fd, double fr) {
-  const double A = l->A;
-  double ed, er, qdd, qdr, qrr;
+/* The backward error adjoint b_c(u) = int_u^t1 e^{-(s-u)/tau_c} e(s) ds at
+ * a node u from the error points around it (adjpt): P[a] the lowest at or
+ * above u, P[a - 1] the one below (event-driven.md §3.4: the closed form
+ * over an interval without error events), with a_c = e^{-(t1 - u)/tau_c}
+ * and ia_c = 1 / a_c.  No chain through the nodes: each node's adjoint is
+ * independent of the others'. */
+static void adj_eval_long(const ss_learn *l, const adjpt *hi, const adjpt *lo, double u, double *bd, double *br) {
+  /* windows too long for the absolute factors: two exponentials each */
+  const double L = hi->t - u, A = l->A;
+  double ed, er, xd, xr, qdd, qdr, qrr;
   err_exp(l, L, &ed, &er);
+  err_exp(l, u - lo->t, &xd, &xr);
+  const double fd = lo->fd * xd, fr = lo->fr * xr;
   q_from(l, L, ed, er, &qdd, &qdr, &qrr);
-  double nbd = ed * c->bd + A * (fd * qdd - fr * qdr);
-  c->br = er * c->br + A * (fd * qdr - fr * qrr);
-  c->bd = nbd;
+  *bd = ed * hi->bd + A * (fd * qdd - fr * qdr);
+  *br = er * hi->br + A * (fd * qdr - fr * qrr);
 }
 
-static inline void err_move(const ss_learn *l, err_cursor *c, double u) {
-  const double td = l->p.tau_decay, tr = l->p.tau_rise;
-  if (c->fv && !(c->je > 0 && c->ep[c->je - 1].t >= u) && c->uc - u < 30.0 * td) {
-    /* no error event in between: carry the forward traces back from uc
-     * (a pure exponential there, so only relative roundoff accumulates) */
-    double L = c->uc - u, ed, er;
-    if (!(L > 0)) return;
-    err_exp(l, L, &ed, &er);
-    double fd = c->fdu / ed, fr = c->fru / er;
-    err_step_e(l, c, L, ed, er, fd, fr);
-    c->uc = u;
-    c->fdu = fd;
-    c->fru = fr;
-    return;
-  }
-  while (c->je > 0 && c->ep[c->je - 1].t >= u) {
-    const errpt *e = &c->ep[c->je - 1];
-    if (c->gap && c->je < c->nep && c->ep[c->je].t == c->uc && c->uc > e->t) { /* a whole gap: shared factors */
-      const errgap *g = &c->gap[c->je - 1];
-      const double A = l->A;
-      double nbd = g->ed * c->bd + A * (e->fd * g->qdd - e->fr * g->qdr);
-      c->br = g->er * c->br + A * (e->fd * g->qdr - e->fr * g->qrr);
-      c->bd = nbd;
-    } else if (c->uc > e->t) {
-      err_step(l, c, c->uc - e->t, e->fd, e->fr);
-    }
-    c->uc = e->t;
-    c->je--;
-  }
-  double fd, fr;
-  if (c->gap && c->je > 0 && c->je < c->nep && c->ep[c->je].t == c->uc && c->uc > u && c->uc - u < 30.0 * td) {
-    /* the cursor sits on the error time just crossed: the traces just
-     * before it are the previous point's times the shared gap factors, and
-     * are carried back to u with the step's own factors */
-    const errpt *e = &c->ep[c->je - 1];
-    const errgap *g = &c->gap[c->je - 1];
-    double L = c->uc - u, ed, er;
-    err_exp(l, L, &ed, &er);
-    fd = e->fd * g->ed / ed;
-    fr = e->fr * g->er / er;
-    err_step_e(l, c, L, ed, er, fd, fr);
-    c->uc = u;
-    c->fdu = fd;
-    c->fru = fr;
-    c->fv = 1;
-    return;
-  }
-  if (c->je > 0) {
-    const errpt *e = &c->ep[c->je - 1];
-    fd = e->fd * exp(-(u - e->t) / td);
-    fr = e->fr * exp(-(u - e->t) / tr);
-  } else {
-    fd = c->fd0 * exp(-(u - c->t0) / td);
-    fr = c->fr0 * exp(-(u - c->t0) / tr);
-  }
-  if (c->uc > u) err_step(l, c, c->uc - u, fd, fr);
-  c->uc = u;
-  c->fdu = fd;
-  c->fru = fr;
-  c->fv = 1;
-}
-
-/* The same move from node q-1 to node q of a piece when no error event
- * lies between them: every factor comes from the table, and the forward
- * traces are carried back from node q-1 (by at most one piece: bounded). */
-static inline int err_move_node(const ss_learn *l, err_cursor *c, double u, const gl_table *T, int q) {
-  if (c->je > 0 && c->ep[c->je - 1].t >= u) return 0;
-  const double A = l->A;
-  double fd = c->fdu * T->sId[q], fr = c->fru * T->sIr[q];
-  double nbd = T->sEd[q] * c->bd + A * (fd * T->sQdd[q] - fr * T->sQdr[q]);
-  c->br = T->sEr[q] * c->br + A * (fd * T->sQdr[q] - fr * T->sQrr[q]);
-  c->bd = nbd;
-  c->uc = u;
-  c->fdu = fd;
-  c->fru = fr;
-  return 1;
-}
-
-/* The move from the cursor down to node u when err_move_node cannot take
- * it (error events in between, or the first node of a piece after a
- * piece of another length): every exponential factor is a ratio of the
- * absolute factors e^{-(t1 - t)/tau_c} of the cursor, the error points and
- * the node (adu, aru), so no transcendental call (event-driven.md §3.4,
- * same closed form).  Returns 0 (nothing done) when a factor is not
- * available or too small to divide by. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline int err_move_abs(const ss_learn *l, err_cursor *c, double u, double adu, double aru) {
-  const double tiny = 1e-200;
-  if (!c->fv || !(c->ad > tiny && c->ar > tiny && adu > tiny && aru > tiny)) return 0;
-  const double A = l->A;
-  double uc = c->uc, ad = c->ad, ar = c->ar, fd = c->fdu, fr = c->fru;
-  size_t je = c->je;
-  while (je > 0 && c->ep[je - 1].t >= u) {
-    const errpt *e = &c->ep[je - 1]; /* (e->ad >= adu > tiny: t >= u) */
-    if (uc > e->t) { /* down to the event, with the traces after it */
-      double ed = e->ad / ad, er = e->ar / ar, qdd, qdr, qrr;
-      q_from(l, uc - e->t, ed, er, &qdd, &qdr, &qrr);
-      double nbd = ed * c->bd + A * (e->fd * qdd - e->fr * qdr);
-      c->br = er * c->br + A * (e->fd * qdr - e->fr * qrr);
-      c->bd = nbd;
-    }
-    uc = e->t;
-    ad = e->ad;
-    ar = e->ar;
-    if (je >= 2) { /* the traces just before it */
-      const errpt *pe = &c->ep[je - 2];
-      fd = pe->fd * (pe->ad / ad);
-      fr = pe->fr * (pe->ar / ar);
-    } else {
-      fd = c->fd0 * (c->a0d / ad);
-      fr = c->fr0 * (c->a0r / ar);
-    }
-    --je;
+static inline void adj_eval(const ss_learn *l, const adjpt *P, size_t a, double u, double adu, double aru, double iadu,
+                            double iaru, double *bd, double *br) {
+  const adjpt *hi = &P[a], *lo = &P[a - 1];
+  if (!lo->ok) {
+    adj_eval_long(l, hi, lo, u, bd, br);
+    return;
   }
-  if (uc > u) {
-    double ed = adu / ad, er = aru / ar, qdd, qdr, qrr;
-    fd /= ed;
-    fr /= er;
-    q_from(l, uc - u, ed, er, &qdd, &qdr, &qrr);
-    double nbd = ed * c->bd + A * (fd * qdd - fr * qdr);
-    c->br = er * c->br + A * (fd * qdr - fr * qrr);
-    c->bd = nbd;
-  }
-  c->je = je;
-  c->uc = u;
-  c->fdu = fd;
-  c->fru = fr;
-  return 1;
+  /* products of absolute factors (hi and u lie above lo) */
+  const double L = hi->t - u, A = l->A;
+  const double ed = adu * hi->iad, er = aru * hi->iar, fd = lo->Fd * iadu, fr = lo->Fr * iaru;
+  double qdd, qdr, qrr;
+  q_from(l, L, ed, er, &qdd, &qdr, &qrr);
+  *bd = ed * hi->bd + A * (fd * qdd - fr * qdr);
+  *br = er * hi->br + A * (fd * qdr - fr * qrr);
 }
 
 static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double t1) {
@@ -1220,14 +1093,39 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
     l->al_I[n] = Is;
     l->al_refr[n] = b->refr;
   }
-  /* ---- backward */
-  err_cursor ec = {l->ep, nep, nep, t1, 0, 0, t0, in->fd0, in->fr0, 0, 0, in->gap, 0, 1.0, 1.0, in->Ed, in->Er};
+  /* ---- backward over the error points: the adjoint at each (adjpt) */
+  if (grow_ap(l, nep + 2)) return SS_ENOMEM;
+  adjpt *P = l->ap;
+  const double A = l->A, tiny = 1e-200;
+  P[0] = (adjpt){t0, 0, 0, in->fd0, in->fr0, in->fd0 * in->Ed, in->fr0 * in->Er, 0, 0, in->Ed > tiny && in->Er > tiny};
+  P[nep + 1] = (adjpt){t1, 0, 0, 0, 0, 0, 0, 1.0, 1.0, 1};
+  {
+    double bd = 0, br = 0, tu = t1;
+    for (size_t k = nep; k > 0; --k) {
+      const errpt *e = &l->ep[k - 1];
+      double ed, er, qdd, qdr, qrr;
+      if (in->gap && k < nep) { /* the gap to the next error time: shared factors */
+        const errgap *g = &in->gap[k - 1];
+        ed = g->ed, er = g->er, qdd = g->qdd, qdr = g->qdr, qrr = g->qrr;
+      } else {
+        if (k == nep) ed = e->ad, er = e->ar; /* up to t1 */
+        else err_exp(l, tu - e->t, &ed, &er);
+        q_from(l, tu - e->t, ed, er, &qdd, &qdr, &qrr);
+      }
+      double nbd = ed * bd + A * (e->fd * qdd - e->fr * qdr);
+      br = er * br + A * (e->fd * qdr - e->fr * qrr);
+      bd = nbd;
+      const int ok = e->ad > tiny && e->ar > tiny;
+      P[k] = (adjpt){e->t, bd, br, e->fd, e->fr, e->fd * e->ad, e->fr * e->ar, ok ? 1.0 / e->ad : 0,
+                     ok ? 1.0 / e->ar : 0, ok};
+      tu = e->t;
+    }
+  }
+  size_t ka = nep + 1; /* the lowest point at or above the node */
   double muy[3] = {0, 0, 0}, muz[3] = {0, 0, 0};
-  const double A = l->A;
   double ed[520], evs[520], eIs[520];
   int8_t elv[520], eod[520];
-  const gl_table *Tprev = NULL;
-  double fd1 = 1.0, fr1 = 1.0; /* e^{-(t1 - pb)/tau_c} */
+  double fd1 = 1.0, fr1 = 1.0, ifd1 = 1.0, ifr1 = 1.0; /* e^{-(t1 - pb)/tau_c}, its inverse */
   const int use_cut = l->p.surrogate == SS_SURR_REFERENCE && l->p.u_cut > -INFINITY;
   const ss_surrogate sform = l->p.surrogate;
   const double beta = l->p.beta, thp = pp->thp;
@@ -1261,16 +1159,18 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
           double vm = 0, Im = 0;
           if (!b->refr) seg_state(pp, &bs, 0.5 * (se - sa), &vm, &Im);
           if (vm < vcut) { /* sigma' = 0: the adjoints only decay */
-            Tprev = NULL;
-            double em, es, p21;
+            double em, es, p21, xd, xr;
             ss_lif_prop_coeffs(pp, se - sa, &em, &es, &p21);
             for (int c = 0; c < 3; ++c) {
               double nz = em * muz[c];
               muy[c] = es * muy[c] + p21 * muz[c];
               muz[c] = nz;
             }
-            fd1 *= exp(-(se - sa) / td);
-            fr1 *= exp(-(se - sa) / tr);
+            err_exp(l, se - sa, &xd, &xr);
+            fd1 *= xd;
+            fr1 *= xr;
+            ifd1 /= xd;
+            ifr1 /= xr;
             continue;
           }
         }
@@ -1284,78 +1184,20 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
           const int ng = T->n;
           double va = b->refr ? 0.0 : evs[j], Ia = b->refr ? 0.0 : eIs[j];
           double sz[3] = {0, 0, 0}, sy[3] = {0, 0, 0};
-          /* no error event among the nodes: the cursor to pb, then e~ at every
-           * node in closed form from there (no chain through the nodes), and
-           * the cursor to pa in one step */
-          size_t kb = ec.je; /* error points below pb (an event at pa stays for the piece below) */
-          while (kb > 0 && ec.ep[kb - 1].t >= pb) --kb;
-          if (T->has_cross && ec.fv && !(kb > 0 && ec.ep[kb - 1].t > pa) && err_move_abs(l, &ec, pb, fd1, fr1)) {
-            const double bd = ec.bd, br = ec.br, fdb = ec.fdu, frb = ec.fru;
-            double spv[GL_MAX], gv[GL_MAX];
-            for (int q = 0; q < ng; ++q) {
-              double vu = T->em[q] * va + T->p21[q] * Ia;
-              spv[q] = sform == SS_SURR_PAPER ? surr_paper(beta, thp, vu) : surrogate(l, pp, vu, vcut);
-              gv[q] = (bd * T->eLd[q] - br * T->eLr[q]) + (fdb * T->cFd[q] - frb * T->cFr[q]);
-            }
-            for (int q = 0; q < ng; ++q) {
-              double sp = spv[q], mg = sp * gv[q];
-              sz[0] += mg * T->kz[q];
-              sy[0] += mg * T->ky[q];
-              sz[1] += sp * T->kzd[q];
-              sy[1] += sp * T->kyd[q];
-              sz[2] += sp * T->kzr[q];
-              sy[2] += sp * T->kyr[q];
-            }
-            double fdp = fdb / T->Edh, frp = frb / T->Erh;
-            ec.bd = T->Edh * bd + A * (fdp * T->qhdd - frp * T->qhdr);
-            ec.br = T->Erh * br + A * (fdp * T->qhdr - frp * T->qhrr);
-            ec.uc = pa;
-            ec.fdu = fdp;
-            ec.fru = frp;
-            ec.ad = fd1 * T->Edh;
-            ec.ar = fr1 * T->Erh;
-            Tprev = T;
-          } else {
-          /* the cursor on the last node of the piece above, of the same length? */
-          const int cross = T == Tprev && T->has_cross && ec.fv && ec.uc == pb + T->du[ng - 1];
-          Tprev = T;
-          /* err_move_node on registers: ec itself escapes into err_move, so
-           * its fields would make every node wait on a store and a load */
-          double cbd = ec.bd, cbr = ec.br, cfd = ec.fdu, cfr = ec.fru;
-          double tlo = ec.je > 0 ? ec.ep[ec.je - 1].t : -INFINITY; /* the error time below the cursor */
           for (int q = 0; q < ng; ++q) { /* nodes in decreasing time */
-            double u = pa + T->du[q];
-            double vu = T->em[q] * va + T->p21[q] * Ia;
-            double sp = sform == SS_SURR_PAPER ? surr_paper(beta, thp, vu) : surrogate(l, pp, vu, vcut);
-            const double adu = fd1 * T->eLd[q], aru = fr1 * T->eLr[q];
-            if ((q > 0 || cross) && tlo < u) { /* = err_move_node */
-              double fd = cfd * T->sId[q], fr = cfr * T->sIr[q];
-              double nbd = T->sEd[q] * cbd + A * (fd * T->sQdd[q] - fr * T->sQdr[q]);
-              cbr = T->sEr[q] * cbr + A * (fd * T->sQdr[q] - fr * T->sQrr[q]);
-              cbd = nbd;
-              cfd = fd;
-              cfr = fr;
-            } else {
-              if (q > 0) { /* the cursor sits on node q - 1 */
-                ec.bd = cbd, ec.br = cbr, ec.fdu = cfd, ec.fru = cfr;
-                ec.uc = pa + T->du[q - 1];
-              }
-              if (!err_move_abs(l, &ec, u, adu, aru)) err_move(l, &ec, u);
-              cbd = ec.bd, cbr = ec.br, cfd = ec.fdu, cfr = ec.fru;
-              tlo = ec.je > 0 ? ec.ep[ec.je - 1].t : -INFINITY;
-            }
-            ec.ad = adu;
-            ec.ar = aru;
-            double mg = sp * (cbd - cbr);
+            const double u = pa + T->du[q];
+            const double vu = T->em[q] * va + T->p21[q] * Ia;
+            const double sp = sform == SS_SURR_PAPER ? surr_paper(beta, thp, vu) : surrogate(l, pp, vu, vcut);
+            while (ka > 1 && P[ka - 1].t >= u) --ka;
+            double bd, br;
+            adj_eval(l, P, ka, u, fd1 * T->eLd[q], fr1 * T->eLr[q], ifd1 * T->ieLd[q], ifr1 * T->ieLr[q], &bd, &br);
+            const double mg = sp * (bd - br);
             sz[0] += mg * T->kz[q];
             sy[0] += mg * T->ky[q];
             sz[1] += sp * T->kzd[q];
             sy[1] += sp * T->kyd[q];
             sz[2] += sp * T->kzr[q];
             sy[2] += sp * T->kyr[q];
-          }
-          ec.bd = cbd, ec.br = cbr, ec.fdu = cfd, ec.fru = cfr;
-          ec.uc = pa + T->du[ng - 1];
           }
           sz[0] *= A;
           sy[0] *= A;
@@ -1370,6 +1212,8 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
           }
           fd1 *= T->Edh;
           fr1 *= T->Erh;
+          ifd1 *= T->iEdh;
+          ifr1 *= T->iErh;
           l->st.pieces++;
           l->st.nodes += (uint64_t)ng;
         }
@@ -1385,20 +1229,22 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
       l->st.arrivals++;
     }
   }
-  err_move(l, &ec, t0);
+  double bd0, br0; /* the adjoint at t0 */
+  while (ka > 1 && P[ka - 1].t >= t0) --ka;
+  adj_eval(l, P, ka, t0, in->Ed, in->Er, P[0].ok ? 1.0 / in->Ed : 0, P[0].ok ? 1.0 / in->Er : 0, &bd0, &br0);
   double *m0 = &l->mu0[(size_t)n * 8];
   for (int c = 0; c < 3; ++c) {
     m0[2 * c] = muy[c];
     m0[2 * c + 1] = muz[c];
   }
-  m0[6] = ec.bd;
-  m0[7] = ec.br;
+  m0[6] = bd0;
+  m0[7] = br0;
   /* the carried terms of (*) and (**) that need no PSP state: A (b_d H_d -
    * b_r H_r) with H at t0, then H to t1 with this window's arrivals (the
    * PSP-state terms are added per delay group in ss_learn_window) */
   uint32_t nrow = net->in_ptr[n + 1] - row;
   if (l->p.mode == SS_LEARN_ONLINE) {
-    const double Ed = in->Ed, Er = in->Er, bd = A * ec.bd, br = A * ec.br;
+    const double Ed = in->Ed, Er = in->Er, bd = A * bd0, br = A * br0;
     double *G = l->G + row, *Hd = l->Hd + row, *Hr = l->Hr + row;
     for (uint32_t k = 0; k < nrow; ++k) {
       G[k] += bd * Hd[k] - br * Hr[k];
