@@ -883,9 +883,11 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
       m1[q] = (m1h - m1[j]) * iEd[j];
       iEd[q] = Ed[j] * iEm;
     }
-    if (n % 2) { /* the middle node, du = h / 2 */
+    if (n % 2) { /* the middle node, du = h / 2: e^{-du/tau_m} = sqrt(Em), and
+                    m1 = (Em - 1) / (sqrt(Em) + 1) without cancellation */
       const int c = n / 2;
-      exp_expm1(T->du[c] * pp->inv_tau_mem, &Ed[c], &m1[c]);
+      Ed[c] = sqrt(T->Em);
+      m1[c] = m1h / (Ed[c] + 1.0);
       iEd[c] = Ed[c] * iEm;
     }
     for (int q = 0; q < n; ++q) {
@@ -1188,6 +1190,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
             const double u = pa + T->du[q];
             const double vu = T->em[q] * va + T->p21[q] * Ia;
             const double sp = sform == SS_SURR_PAPER ? surr_paper(beta, thp, vu) : surrogate(l, pp, vu, vcut);
+            ka -= ka > 1 && P[ka - 1].t >= u; /* (usually 0 or 1 step: no branch) */
             while (ka > 1 && P[ka - 1].t >= u) --ka;
             double bd, br;
             adj_eval(l, P, ka, u, fd1 * T->eLd[q], fr1 * T->eLr[q], ifd1 * T->ieLd[q], ifr1 * T->ieLr[q], &bd, &br);
