@@ -582,26 +582,31 @@ static inline void seg_state(const ss_lif_params *pp, const bpoint *b, double D,
   }
 }
 
-static int grow_bp(ss_learn *l, size_t need) {
-  if (need <= l->cap_bp) return SS_OK;
-  size_t cap = l->cap_bp ? l->cap_bp : 256;
-  while (cap < need) cap *= 2;
-  bpoint *b = ss_realloc_array(l->bp, cap, sizeof *b);
-  if (!b) return SS_ENOMEM;
-  l->bp = b;
-  l->cap_bp = cap;
+/* Grow the scratch array *p of *cap elements of `size` bytes to hold
+ * `need` (doubling from 256). */
+static int grow_scratch(void **p, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return SS_OK;
+  size_t c = *cap ? *cap : 256;
+  while (c < need) c *= 2;
+  void *a = ss_realloc_array(*p, c, size);
+  if (!a) return SS_ENOMEM;
+  *p = a;
+  *cap = c;
   return SS_OK;
 }
 
+static int grow_bp(ss_learn *l, size_t need) {
+  void *p = l->bp;
+  int rc = grow_scratch(&p, &l->cap_bp, need, sizeof *l->bp);
+  l->bp = p;
+  return rc;
+}
+
 static int grow_ap(ss_learn *l, size_t need) {
-  if (need <= l->cap_ap) return SS_OK;
-  size_t cap = l->cap_ap ? l->cap_ap : 256;
-  while (cap < need) cap *= 2;
-  adjpt *a = ss_realloc_array(l->ap, cap, sizeof *a);
-  if (!a) return SS_ENOMEM;
-  l->ap = a;
-  l->cap_ap = cap;
-  return SS_OK;
+  void *p = l->ap;
+  int rc = grow_scratch(&p, &l->cap_ap, need, sizeof *l->ap);
+  l->ap = p;
+  return rc;
 }
 
 /* Piece edges of segment [ta, tb] into `ed` (ascending, ed[0] = ta, last = tb);
