@@ -1001,6 +1001,27 @@ static inline void adj_eval(const ss_learn *l, const adjpt *P, size_t a, double 
   *br = er * hi->br + A * (fd * qdr - fr * qrr);
 }
 
+/* b_d - b_r at a node (what the G channel needs), as adj_eval; with half
+ * (tau_r = tau_d / 2) the r factors are the squares of the d ones. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline double adj_diff(const ss_learn *l, const adjpt *P, size_t a, double u, double adu, double iadu,
+                              const gl_table *T, int q, double fr1, double ifr1, int half) {
+  const adjpt *hi = &P[a], *lo = &P[a - 1];
+  if (!lo->ok) {
+    double bd, br;
+    adj_eval_long(l, hi, lo, u, &bd, &br);
+    return bd - br;
+  }
+  const double ed = adu * hi->iad, fd = lo->Fd * iadu;
+  const double er = half ? ed * ed : fr1 * T->eLr[q] * hi->iar;
+  const double fr = lo->Fr * (half ? iadu * iadu : ifr1 * T->ieLr[q]);
+  double qdd, qdr, qrr;
+  q_from(l, hi->t - u, ed, er, &qdd, &qdr, &qrr);
+  return (ed * hi->bd - er * hi->br) + l->A * (fd * (qdd - qdr) - fr * (qdr - qrr));
+}
+
 static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double t1) {
   const ss_net *net = l->net;
   const ss_lif_params *pp = &net->pops[net->unit_pop[n]].lif;
@@ -1129,6 +1150,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
     }
   }
   size_t ka = nep + 1; /* the lowest point at or above the node */
+  const int half = 2.0 * tr == td;
   double muy[3] = {0, 0, 0}, muz[3] = {0, 0, 0};
   double ed[520], evs[520], eIs[520];
   int8_t elv[520], eod[520];
@@ -1197,9 +1219,9 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
             const double sp = sform == SS_SURR_PAPER ? surr_paper(beta, thp, vu) : surrogate(l, pp, vu, vcut);
             ka -= ka > 1 && P[ka - 1].t >= u; /* (usually 0 or 1 step: no branch) */
             while (ka > 1 && P[ka - 1].t >= u) --ka;
-            double bd, br;
-            adj_eval(l, P, ka, u, fd1 * T->eLd[q], fr1 * T->eLr[q], ifd1 * T->ieLd[q], ifr1 * T->ieLr[q], &bd, &br);
-            const double mg = sp * (bd - br);
+            const double adu = fd1 * T->eLd[q], iadu = ifd1 * T->ieLd[q];
+            const double mg = sp * (half ? adj_diff(l, P, ka, u, adu, iadu, T, q, fr1, ifr1, 1)
+                                         : adj_diff(l, P, ka, u, adu, iadu, T, q, fr1, ifr1, 0));
             sz[0] += mg * T->kz[q];
             sy[0] += mg * T->ky[q];
             sz[1] += sp * T->kzd[q];
