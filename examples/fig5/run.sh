@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - paper Fig. 5: XOR-like classification of noisy spike patterns by
-# 100 inputs -> 4 hidden -> 2 outputs.  Generates the task (2000 s), then 20
-# seeds x 2000 s for each condition: random feedback, random feedback with
+# 100 inputs -> 4 hidden -> 2 outputs.  Generates the task (4000 s), then 20
+# seeds x 4000 s for each condition: random feedback, random feedback with
 # the heterosynaptic regularizer, no hidden layer, symmetric and uniform
 # feedback (--fast: 3 seeds x 20 s).  Figure fig5.pdf/.png and
 # results.txt, per condition: the accuracy over the last 100 stimuli (mean
@@ -12,7 +12,7 @@
 # the correct and the wrong output spike in a window (equal rates: chance),
 # means over seeds.
 . "$(cd "$(dirname "$0")" && pwd)/../common.sh"
-if [ $FAST = 1 ]; then SEEDS=1-3; DUR=20s; else SEEDS=1-20; DUR=2000s; fi
+if [ $FAST = 1 ]; then SEEDS=1-3; DUR=20s; else SEEDS=1-20; DUR=4000s; fi
 mkdir -p "$OUT/task"
 "$SUPERSPIKE" task xor --out "$OUT/task" --duration $DUR --seed 1 > "$OUT/task/log.txt" 2>&1 ||
   { cat "$OUT/task/log.txt" >&2; exit 1; }
