@@ -10,7 +10,7 @@
 # mean_curve.dat equals the mean, sd, min, max and median of the runs' cost
 # columns computed here with awk; -j 1 gives byte-identical learning and mean
 # curves; seeds and grid values reach the runs; two grid keys make their
-# cartesian product; a grid value that makes train fail gives exit 1, names
+# cartesian product; a --with key moves with its --grid; a grid value that makes train fail gives exit 1, names
 # the failing runs with their error, and the other point is still
 # aggregated; arguments after -- reach train; bad options exit 2 with a
 # message naming the option and create nothing.
@@ -180,6 +180,17 @@ check "two grid keys: points in order, the first key slowest" \
 check "two grid keys: each point's value reaches its runs (3 s: 6 windows)" \
   test "$(grep -v '^#' "$T/two/r0=0.5mV,duration=3s/mean_curve.dat" | grep -c .)" -eq 6
 
+# ------------------------------------------------------------ --with: a key that moves with a --grid
+run sweep "$CFG" --out "$T/with" --grid learning.r0=1mV,0.5mV --with run.duration=2s,3s --seeds 1,2 -j 2 -q
+check "--with: exit 0" test "$rc" -eq 0
+check "--with: no new points, its values beside the grid's" \
+  test "$(awk -F'\t' 'NR > 1 { printf "%s|%s|%s|%s;", $1, $2, $3, $4 }' "$T/with/points.tsv")" = \
+  "r0=1mV|1mV|2s|2;r0=0.5mV|0.5mV|3s|2;"
+check "--with: runs.tsv names both keys" \
+  test "$(head -n 1 "$T/with/runs.tsv" | cut -f 1-4)" = "$(printf 'point\tlearning.r0\trun.duration\tseed')"
+check "--with: the i-th value reaches the i-th point's runs (2 s: 4 windows, 3 s: 6)" \
+  test "$(grep -v '^#' "$T/with/r0=1mV/seed-2/learning_curve.dat" | grep -c .)$(grep -v '^#' "$T/with/r0=0.5mV/seed-1/learning_curve.dat" | grep -c .)" = 46
+
 # ------------------------------------------------------------ bad options
 # bad WHAT ARGS...: exit 2, a message containing WHAT, nothing created
 bad() {
@@ -201,6 +212,10 @@ bad "--grid" "$CFG" --out "$T/bad" --grid learning.r0=1mV,,2mV
 bad "--grid" "$CFG" --out "$T/bad" --grid learning.r0=1mV --grid learning.r0=2mV
 bad "--set" "$CFG" --out "$T/bad" --set run.seed=4
 bad "--set" "$CFG" --out "$T/bad" --grid learning.r0=1mV,2mV --set learning.r0=3mV
+bad "no --grid before it" "$CFG" --out "$T/bad" --with run.duration=2s
+bad "1 value, but --grid learning.r0 has 2" "$CFG" --out "$T/bad" --grid learning.r0=1mV,2mV --with run.duration=2s
+bad "--with: learning.r0 given twice" "$CFG" --out "$T/bad" --grid learning.r0=1mV,2mV --with learning.r0=1s,2s
+bad "also a --with key" "$CFG" --out "$T/bad" --grid learning.r0=1mV,2mV --with run.duration=2s,3s --set run.duration=4s
 bad "--engine" "$CFG" --out "$T/bad" --engine warp
 bad "--bogus" "$CFG" --out "$T/bad" --bogus
 bad "--seeds" "$CFG" --out "$T/bad" --seed 3

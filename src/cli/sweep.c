@@ -45,6 +45,12 @@ static void usage(FILE *fp) {
           "                          separate them by ';' if they contain commas\n"
           "                          ('in_out.weight=normal(0 mV, 5 mV);normal(1 mV, 5 mV)');\n"
           "                          repeatable: every combination is a grid point\n"
+          "      --with SEC.KEY=V1,V2,...\n"
+          "                          values of another key that move together with the\n"
+          "                          --grid before it (the same number of values, the\n"
+          "                          i-th with the i-th; no new grid points), e.g.\n"
+          "                          --grid hid.size=16,64 --with 'hid_out.weight=\n"
+          "                          normal(0 mV, 12.5 mV);normal(0 mV, 6.25 mV)'\n"
           "  -s, --set SEC.KEY=VAL   override a config key in every run (repeatable)\n"
           "  -j, --jobs N            at most N runs at once (default: online CPUs)\n"
           "      --engine E          event (default) or clock, for every run\n"
@@ -54,7 +60,7 @@ static void usage(FILE *fp) {
           "\n"
           "Every run is `superspike train CONFIG --out DIR/POINT/seed-S --seed S\n"
           "--set ... -q --no-plot`, its stderr saved in DIR/POINT/seed-S/stderr.txt.\n"
-          "POINT is KEY=VALUE for each grid key (joined by ','; 'all' without --grid).\n"
+          "POINT is KEY=VALUE for each --grid key (joined by ','; 'all' without --grid).\n"
           "\n"
           "Outputs: DIR/POINT/mean_curve.dat (columns t(s) mean sd min max median n of\n"
           "the cost over the point's successful runs), DIR/POINT/mean_NAME.dat (the same\n"
@@ -153,6 +159,7 @@ typedef struct dim {
   char **vals;   /* as given */
   char **safe;   /* as in directory names */
   size_t n;
+  long lead;     /* -1: a --grid dimension; else the --grid it moves with (--with) */
 } dim;
 
 enum { RUN_WAITING, RUN_RUNNING, RUN_DONE };
@@ -286,18 +293,29 @@ static char *safe_value(const char *v) {
   return s;
 }
 
-static int parse_grid(sweep *s, const char *arg) {
+/* --grid (with = 0) or --with (with = 1) SEC.KEY=V1,V2,... */
+static int parse_grid(sweep *s, const char *arg, int with) {
+  const char *opt = with ? "--with" : "--grid";
   char *key = assignment_key(arg);
-  if (!key) return bad_option("option --grid: '%s' is not SEC.KEY=V1,V2,...", arg);
+  if (!key) return bad_option("option %s: '%s' is not SEC.KEY=V1,V2,...", opt, arg);
   if (!strcmp(key, "run.seed")) {
     free(key);
-    return bad_option("option --grid: use --seeds for run.seed");
+    return bad_option("option %s: use --seeds for run.seed", opt);
   }
   for (size_t d = 0; d < s->n_dims; ++d)
     if (!strcmp(s->dims[d].key, key)) {
       free(key);
-      return bad_option("option --grid: %s given twice", s->dims[d].key);
+      return bad_option("option %s: %s given twice", opt, s->dims[d].key);
     }
+  long lead = -1;
+  if (with) { /* the last --grid */
+    for (size_t d = s->n_dims; d-- > 0 && lead < 0;)
+      if (s->dims[d].lead < 0) lead = (long)d;
+    if (lead < 0) {
+      free(key);
+      return bad_option("option --with %s: no --grid before it", arg);
+    }
+  }
   dim *nd = realloc(s->dims, (s->n_dims + 1) * sizeof *nd);
   if (!nd) {
     fprintf(stderr, "superspike sweep: out of memory\n");
@@ -307,6 +325,7 @@ static int parse_grid(sweep *s, const char *arg) {
   dim *g = &s->dims[s->n_dims++];
   memset(g, 0, sizeof *g);
   g->key = key;
+  g->lead = lead;
   const char *v = strchr(arg, '=') + 1;
   /* values that contain commas, like normal(0 mV, 5 mV), are separated by ';' */
   const char sep = strchr(v, ';') ? ';' : ',';
@@ -319,13 +338,13 @@ static int parse_grid(sweep *s, const char *arg) {
     if (!e) e = v + strlen(v);
     const char *b = v;
     trim(&b, &e);
-    if (b == e) return bad_option("option --grid: empty value in '%s'", arg);
+    if (b == e) return bad_option("option %s: empty value in '%s'", opt, arg);
     for (const char *q = b; q < e; ++q)
-      if ((unsigned char)*q < 0x20 || *q == 0x7f) return bad_option("option --grid: control character in '%s'", arg);
+      if ((unsigned char)*q < 0x20 || *q == 0x7f) return bad_option("option %s: control character in '%s'", opt, arg);
     g->vals[i] = xstrndup(b, (size_t)(e - b));
     g->safe[i] = safe_value(g->vals[i]);
     g->n = i + 1;
-    for (size_t k = 0; k < i; ++k)
+    for (size_t k = 0; k < i && !with; ++k) /* (--with values name no directory: they may repeat) */
       if (!strcmp(g->safe[k], g->safe[i])) {
         if (!strcmp(g->vals[k], g->vals[i]))
           return bad_option("option --grid %s: value '%s' given twice", key, g->vals[i]);
@@ -335,6 +354,9 @@ static int parse_grid(sweep *s, const char *arg) {
     v = strchr(v, sep);
     if (v) ++v;
   }
+  if (with && g->n != s->dims[lead].n)
+    return bad_option("option --with %s: %zu value%s, but --grid %s has %zu", key, g->n, g->n == 1 ? "" : "s",
+                      s->dims[lead].key, s->dims[lead].n);
   return 0;
 }
 
@@ -375,8 +397,8 @@ static int parse_args(sweep *s, int argc, char **argv) {
       if (set_once(&s->jobs_arg, "--jobs", a + 2)) return -1;
       continue;
     }
-    static const char *const valued[] = {"-o", "--out", "--seeds", "--grid", "-s", "--set", "-j", "--jobs", "--engine",
-                                         NULL};
+    static const char *const valued[] = {"-o",   "--out",  "--seeds",  "--grid", "-s",     "--set",
+                                         "-j",   "--jobs", "--engine", "--with", NULL};
     int k = 0;
     while (valued[k] && strcmp(a, valued[k])) ++k;
     if (valued[k]) {
@@ -385,7 +407,7 @@ static int parse_args(sweep *s, int argc, char **argv) {
       int rc = 0;
       if (k <= 1) rc = set_once(&s->out, "--out", v);
       else if (k == 2) rc = set_once(&s->seeds_arg, "--seeds", v);
-      else if (k == 3) rc = parse_grid(s, v);
+      else if (k == 3 || k == 9) rc = parse_grid(s, v, k == 9);
       else if (k <= 5) {
         char *key = assignment_key(v);
         if (!key) return bad_option("option %s: '%s' is not SEC.KEY=VALUE", a, v);
@@ -400,7 +422,7 @@ static int parse_args(sweep *s, int argc, char **argv) {
         s->sets = ns;
         s->sets[s->n_sets++] = v;
       } else if (k <= 7) rc = set_once(&s->jobs_arg, "--jobs", v);
-      else {
+      else if (k == 8) {
         rc = set_once(&s->engine, "--engine", v);
         if (!rc && strcmp(v, "event") && strcmp(v, "clock"))
           return bad_option("option --engine: '%s' is not event or clock", v);
@@ -427,7 +449,8 @@ static int parse_args(sweep *s, int argc, char **argv) {
     for (size_t d = 0; d < s->n_dims; ++d)
       if (!strcmp(key, s->dims[d].key)) {
         free(key);
-        return bad_option("option --set %s: %s is also a --grid key", s->sets[k], s->dims[d].key);
+        return bad_option("option --set %s: %s is also a --%s key", s->sets[k], s->dims[d].key,
+                          s->dims[d].lead < 0 ? "grid" : "with");
       }
     free(key);
   }
@@ -436,17 +459,23 @@ static int parse_args(sweep *s, int argc, char **argv) {
 
 /* ------------------------------------------------------------ grid points */
 
-/* Value index of dimension d at point p (the first --grid varies slowest). */
+/* Value index of dimension d at point p (the first --grid varies slowest;
+ * a --with dimension takes the index of its --grid). */
 static size_t value_index(const sweep *s, size_t p, size_t d) {
-  for (size_t e = s->n_dims; e-- > d + 1;) p /= s->dims[e].n;
+  if (s->dims[d].lead >= 0) d = (size_t)s->dims[d].lead;
+  for (size_t e = s->n_dims; e-- > d + 1;)
+    if (s->dims[e].lead < 0) p /= s->dims[e].n;
   return p % s->dims[d].n;
 }
 
 static int make_points(sweep *s) {
   size_t n = 1;
+  size_t n_grid = 0; /* --grid dimensions */
   for (size_t d = 0; d < s->n_dims; ++d) {
+    if (s->dims[d].lead >= 0) continue;
     if (n > MAX_RUNS / s->dims[d].n) return bad_option("option --grid: more than %u grid points", MAX_RUNS);
     n *= s->dims[d].n;
+    ++n_grid;
   }
   if (n > MAX_RUNS / s->n_seeds) return bad_option("more than %u runs (grid points x seeds)", MAX_RUNS);
   for (size_t d = 0; d < s->n_dims; ++d) {
@@ -459,16 +488,17 @@ static int make_points(sweep *s) {
   s->n_points = n;
   s->points = xcalloc(n, sizeof *s->points);
   for (size_t p = 0; p < n; ++p) {
-    if (!s->n_dims) {
+    if (!n_grid) {
       s->points[p] = xprintf("all");
       continue;
     }
     size_t len = 1;
     for (size_t d = 0; d < s->n_dims; ++d)
-      len += strlen(s->dims[d].label) + strlen(s->dims[d].safe[value_index(s, p, d)]) + 2;
+      if (s->dims[d].lead < 0) len += strlen(s->dims[d].label) + strlen(s->dims[d].safe[value_index(s, p, d)]) + 2;
     char *name = xcalloc(len, 1);
     for (size_t d = 0; d < s->n_dims; ++d) {
-      if (d) strcat(name, ",");
+      if (s->dims[d].lead >= 0) continue;
+      if (*name) strcat(name, ",");
       strcat(name, s->dims[d].label);
       strcat(name, "=");
       strcat(name, s->dims[d].safe[value_index(s, p, d)]);
