@@ -441,6 +441,73 @@ START_TEST(test_het_error_integral) {
 END_TEST
 
 
+/* ---------------------------------------------------------------- one window or many */
+
+/* The spikes of file `what` of case cs, replayed every `period` ms. */
+static void looped_source(ss_source *s, const char *cs, const char *what, uint32_t n, uint32_t offset, int sort,
+                          double period) {
+  ss_error err = {0};
+  ss_spikes sp;
+  ss_spikes_init(&sp);
+  ck_assert_msg(ss_spikes_read(&sp, gradient_file(cs, what), n, sort, &err) == 0, "%s", err.msg);
+  ss_source_clear(s);
+  ck_assert_int_eq(ss_source_init_spikes(s, n, offset, &sp, period, &err), 0);
+  ss_spikes_clear(&sp);
+}
+
+/* Cutting time into windows changes when the weights move, not the
+ * gradient (exact carry-over): with frozen weights, G over one window of 3 s
+ * equals the sum of G over six windows of 500 ms.  The 3 s window also
+ * takes the adjoint's path for long windows: at error points more than
+ * 2.3 s before its end e^{-(t1 - t)/tau_r} < 1e-200 (tau_r = 5 ms), where
+ * the absolute factors of the short windows are no longer representable.
+ * High order on both sides, the case's 400 ms of inputs and targets
+ * looped. */
+START_TEST(test_one_long_window_is_the_sum_of_short_ones) {
+  const char *cs = _i ? "A_s1_online_random_frozen" : "A_s1_online_sym_frozen";
+  const double Tall = 3000.0, Tw[2] = {500.0, 3000.0};
+  double *G[2] = {NULL, NULL};
+  size_t S = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    gradient_case g;
+    gradient_case_load(&g, cs);
+    const double period = g.T * g.n_win;
+    looped_source(&g.src, cs, "input.ras", g.nin, 0, 0, period);
+    looped_source(&g.tgt, cs, "target.ras", g.nout, g.net->pops[2].offset, 1, period);
+    ss_error err = {0};
+    ss_engine *e = ss_engine_create(g.net, g.sources, NULL, &err);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(ss_engine_set_targets(e, 2, &g.tgt, &err), 0);
+    ss_learn_params lp = g.lp;
+    lp.n_gl = (int)gradient_num(cs, "n_gl_high");
+    lp.h_max = gradient_num(cs, "h_max_high_ms");
+    ss_learn *l = gradient_case_learner(&g, &lp, e);
+    S = g.net->n_syn;
+    G[pass] = calloc(S, sizeof *G[pass]);
+    for (int w = 1; w * Tw[pass] <= Tall; ++w) {
+      ck_assert_int_eq(ss_engine_run(e, w * Tw[pass], &err), 0);
+      ck_assert_msg(ss_learn_window(l, e, &err) == 0, "%s", err.msg);
+      const double *Gs = ss_learn_gradient(l);
+      for (uint64_t k = 0; k < S; ++k) G[pass][k] += Gs[g.net->out_slot[k]];
+    }
+    ck_assert_msg(ss_learn_get_stats(l)->err_events > 100, "%s: too few error events to test", cs);
+    ss_learn_destroy(l);
+    ss_engine_destroy(e);
+    gradient_case_free(&g);
+  }
+  double num = 0, den = 0;
+  for (size_t k = 0; k < S; ++k) {
+    num += (G[1][k] - G[0][k]) * (G[1][k] - G[0][k]);
+    den += G[0][k] * G[0][k];
+  }
+  double r = sqrt(num / den);
+  printf("%-30s one 3 s window vs six of 500 ms: G rel. difference %.2e\n", cs, r);
+  ck_assert_msg(den > 0 && r <= 1e-9, "%s: one long window off the sum of short ones by %.3g", cs, r);
+  free(G[0]);
+  free(G[1]);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- delay alignment */
 
 /* Cases of tests/data/learn/align_*: frozen weights, hidden and output
@@ -744,6 +811,7 @@ int main(void) {
   tcase_add_test(ts, test_cut_crossings_match_bisection);
   tcase_add_test(ts, test_params_validation);
   tcase_add_loop_test(ts, test_het_error_integral, 0, 2);
+  tcase_add_loop_test(ts, test_one_long_window_is_the_sum_of_short_ones, 0, 2);
   suite_add_tcase(s, ts);
   TCase *ta = tcase_create("align");
   tcase_set_timeout(ta, 120);
