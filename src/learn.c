@@ -167,21 +167,9 @@ void ss_learn_params_default(ss_learn_params *p) {
   p->u_cut = -80.0;
 }
 
-/* Gauss-Legendre nodes and weights by Newton's method on P_n. */
-/* e = e^{-x} and m1 = e - 1, both to full relative accuracy with one call
- * (as ss_lif_prop_coeffs): expm1 below ln 2, exp above. */
-static inline void exp_expm1(double x, double *e, double *m1) {
-  if (x < 0.6931471805599453) {
-    *m1 = expm1(-x);
-    *e = 1.0 + *m1;
-  } else {
-    *e = exp(-x);
-    *m1 = *e - 1.0;
-  }
-}
-
-/* Nodes in decreasing order, exactly symmetric (x[n-1-i] = -x[i], w[n-1-i]
- * = w[i]: table_build relies on it). */
+/* Gauss-Legendre nodes and weights by Newton's method on P_n, in
+ * decreasing order and exactly symmetric (x[n-1-i] = -x[i], w[n-1-i] =
+ * w[i]: table_build relies on it). */
 static void gauss_legendre(int n, double *x, double *w) {
   for (int i = 0; i < n; ++i) {
     double z = cos(SS_PI * (i + 0.75) / (n + 0.5)), dp = 0;
@@ -874,7 +862,7 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
      * nodes need a transcendental call and one division gives every
      * inverse */
     double m1h, m1[GL_MAX];
-    exp_expm1(h * pp->inv_tau_mem, &T->Em, &m1h);
+    ss_lif_exp_expm1(h * pp->inv_tau_mem, &T->Em, &m1h);
     const double iEm = 1.0 / T->Em;
     for (int q = 0; q < n; ++q) {
       T->du[q] = 0.5 * (l->xg[o][q] + 1.0) * h;
@@ -882,7 +870,7 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
     }
     for (int q = 0; 2 * q < n - 1; ++q) { /* mirror pairs: j early, q late */
       const int j = n - 1 - q; /* (m1h - m1[j] has no cancellation: du[j] <= h / 2) */
-      exp_expm1(T->du[j] * pp->inv_tau_mem, &Ed[j], &m1[j]);
+      ss_lif_exp_expm1(T->du[j] * pp->inv_tau_mem, &Ed[j], &m1[j]);
       iEd[j] = 1.0 / Ed[j];
       Ed[q] = T->Em * iEd[j];
       m1[q] = (m1h - m1[j]) * iEd[j];

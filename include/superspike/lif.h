@@ -55,6 +55,20 @@ double ss_lif_p21(const ss_lif_params *p, double h);
 /* Advance (v, I) exactly by h >= 0 ms of free (non-refractory) dynamics. */
 void ss_lif_propagate(const ss_lif_params *p, double h, double *v, double *I);
 
+/* e = e^{-x} and m1 = e - 1 for x >= 0, both to full relative accuracy
+ * with one transcendental call: expm1 for x < ln 2 (then 1 + m1 is in
+ * [1/2, 1]), exp otherwise (then e - 1 is exact or has a relative error
+ * <= eps). */
+static inline void ss_lif_exp_expm1(double x, double *e, double *m1) {
+  if (x < 0.6931471805599453) {
+    *m1 = expm1(-x);
+    *e = 1.0 + *m1;
+  } else {
+    *e = exp(-x);
+    *m1 = *e - 1.0;
+  }
+}
+
 /* The propagator over h >= 0 ms: e_mem = e^{-h/tau_mem}, e_syn =
  * e^{-h/tau_syn} and P21(h), for an initialised p.  With s the slower and f
  * the faster of the two decays, s is one exp, f = s e^{-|kappa| h} and
@@ -65,22 +79,9 @@ void ss_lif_propagate(const ss_lif_params *p, double h, double *v, double *I);
  * P21 = e_mem - e_syn = -expm1(-h/tau_mem) e_mem.  Relative error a few ulp. */
 static inline void ss_lif_prop_coeffs(const ss_lif_params *p, double h, double *e_mem,
                                       double *e_syn, double *p21) {
-  /* e = e^{-x} and m1 = e - 1 with one call and full relative accuracy of
-   * both: expm1 for x < ln 2 (then 1 + m1 is in [1/2, 1]), exp otherwise
-   * (then e - 1 is exact or has a relative error <= eps). */
-#define SS_LIF_EXP_EXPM1_(x, e, m1)                                              \
-  do {                                                                           \
-    if ((x) < 0.6931471805599453) {                                              \
-      (m1) = expm1(-(x));                                                        \
-      (e) = 1.0 + (m1);                                                          \
-    } else {                                                                     \
-      (e) = exp(-(x));                                                           \
-      (m1) = (e)-1.0;                                                            \
-    }                                                                            \
-  } while (0)
   if (p->quadratic) {
     double em, m1;
-    SS_LIF_EXP_EXPM1_(h * p->inv_tau_mem, em, m1);
+    ss_lif_exp_expm1(h * p->inv_tau_mem, &em, &m1);
     *e_mem = em;
     *e_syn = em * em;
     *p21 = -m1 * em;
@@ -92,13 +93,12 @@ static inline void ss_lif_prop_coeffs(const ss_lif_params *p, double h, double *
   } else {
     double ek, m1;
     const double slow = exp(-h * p->inv_tau_slow);
-    SS_LIF_EXP_EXPM1_(h * p->kappa_abs, ek, m1);
+    ss_lif_exp_expm1(h * p->kappa_abs, &ek, &m1);
     const double fast = slow * ek;
     *p21 = -m1 * slow * p->p21_scale;
     *e_mem = p->syn_slower ? fast : slow;
     *e_syn = p->syn_slower ? slow : fast;
   }
-#undef SS_LIF_EXP_EXPM1_
 }
 
 /* Inline versions of ss_lif_p21 and ss_lif_propagate for hot loops in
