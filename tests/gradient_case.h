@@ -57,14 +57,14 @@ static inline const char *gradient_file(const char *cs, const char *what) {
 }
 
 /* A spike cursor `s` of n ids from `offset` on the spikes of file `what`
- * (`sort` as for ss_spikes_read). */
+ * (`sort` as for ss_spikes_read), replayed every `period` ms (0: once). */
 static inline void gradient_source(ss_source *s, const char *cs, const char *what, uint32_t n, uint32_t offset,
-                                   int sort) {
+                                   int sort, double period) {
   ss_error err = {0};
   ss_spikes sp;
   ss_spikes_init(&sp);
   ck_assert_msg(ss_spikes_read(&sp, gradient_file(cs, what), n, sort, &err) == 0, "%s", err.msg);
-  ck_assert_int_eq(ss_source_init_spikes(s, n, offset, &sp, 0, &err), 0);
+  ck_assert_int_eq(ss_source_init_spikes(s, n, offset, &sp, period, &err), 0);
   ss_spikes_clear(&sp);
 }
 
@@ -103,8 +103,8 @@ static inline void gradient_case_load(gradient_case *c, const char *cs) {
   }
   c->net->incoming = SS_NET_IN_FULL;
   ck_assert_int_eq(ss_net_build(c->net, &err), 0);
-  gradient_source(&c->src, cs, "input.ras", c->nin, 0, 0);
-  gradient_source(&c->tgt, cs, "target.ras", c->nout, c->net->pops[2].offset, 1);
+  gradient_source(&c->src, cs, "input.ras", c->nin, 0, 0, 0);
+  gradient_source(&c->tgt, cs, "target.ras", c->nout, c->net->pops[2].offset, 1, 0);
   c->sources[0] = &c->src;
   ss_learn_params_default(&c->lp);
   c->lp.tau_rise = gradient_num(cs, "tau_rise_ms");

@@ -183,12 +183,12 @@ static void reference_vs_event_cp(const char *cs, const ss_clock_learn_params *c
   ss_engine *e = ss_engine_create(c.g.net, ev_sources, NULL, &err);
   ck_assert_ptr_nonnull(e);
   ss_source tgt2;
-  gradient_source(&tgt2, cs, "target.ras", c.g.nout, c.g.net->pops[2].offset, 1);
+  gradient_source(&tgt2, cs, "target.ras", c.g.nout, c.g.net->pops[2].offset, 1, 0);
   ck_assert_int_eq(ss_engine_set_targets(e, 2, &tgt2, &err), 0);
   ss_learn *l = gradient_case_learner(&c.g, &c.g.lp, e);
   /* the clock side reads the input cursor too: give it its own copy */
   ss_source src2;
-  gradient_source(&src2, cs, "input.ras", c.g.nin, 0, 0);
+  gradient_source(&src2, cs, "input.ras", c.g.nin, 0, 0, 0);
   c.g.sources[0] = &src2; /* read by the clock learner at every step */
   size_t S = c.g.net->n_syn;
   double *ge = calloc(S, sizeof *ge), *gc = calloc(S, sizeof *gc);

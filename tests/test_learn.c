@@ -443,18 +443,6 @@ END_TEST
 
 /* ---------------------------------------------------------------- one window or many */
 
-/* The spikes of file `what` of case cs, replayed every `period` ms. */
-static void looped_source(ss_source *s, const char *cs, const char *what, uint32_t n, uint32_t offset, int sort,
-                          double period) {
-  ss_error err = {0};
-  ss_spikes sp;
-  ss_spikes_init(&sp);
-  ck_assert_msg(ss_spikes_read(&sp, gradient_file(cs, what), n, sort, &err) == 0, "%s", err.msg);
-  ss_source_clear(s);
-  ck_assert_int_eq(ss_source_init_spikes(s, n, offset, &sp, period, &err), 0);
-  ss_spikes_clear(&sp);
-}
-
 /* Cutting time into windows changes when the weights move, not the
  * gradient (exact carry-over): with frozen weights, G over one window of 3 s
  * equals the sum of G over six windows of 500 ms.  The 3 s window also
@@ -472,8 +460,10 @@ START_TEST(test_one_long_window_is_the_sum_of_short_ones) {
     gradient_case g;
     gradient_case_load(&g, cs);
     const double period = g.T * g.n_win;
-    looped_source(&g.src, cs, "input.ras", g.nin, 0, 0, period);
-    looped_source(&g.tgt, cs, "target.ras", g.nout, g.net->pops[2].offset, 1, period);
+    ss_source_clear(&g.src);
+    ss_source_clear(&g.tgt);
+    gradient_source(&g.src, cs, "input.ras", g.nin, 0, 0, period);
+    gradient_source(&g.tgt, cs, "target.ras", g.nout, g.net->pops[2].offset, 1, period);
     ss_error err = {0};
     ss_engine *e = ss_engine_create(g.net, g.sources, NULL, &err);
     ck_assert_ptr_nonnull(e);
