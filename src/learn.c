@@ -69,7 +69,7 @@ typedef struct adjpt {
  * (the common case on quiet stretches) share one table. */
 typedef struct gl_table {
   double h;
-  double wq[GL_MAX], du[GL_MAX];
+  double du[GL_MAX];
   double em[GL_MAX], p21[GL_MAX]; /* free propagator over du (v <- em v + p21 I) */
   double kz[GL_MAX], ky[GL_MAX];  /* wq e^{-du/tau_m}, wq P21(du) */
   double eLd[GL_MAX], eLr[GL_MAX];/* e^{-(h - du)/tau_c} */
@@ -861,12 +861,12 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
      * and the nodes are symmetric (du[n-1-q] = h - du[q]), so half the
      * nodes need a transcendental call and one division gives every
      * inverse */
-    double m1h, m1[GL_MAX];
+    double m1h, m1[GL_MAX], wq[GL_MAX];
     ss_lif_exp_expm1(h * pp->inv_tau_mem, &T->Em, &m1h);
     const double iEm = 1.0 / T->Em;
     for (int q = 0; q < n; ++q) {
       T->du[q] = 0.5 * (l->xg[o][q] + 1.0) * h;
-      T->wq[q] = 0.5 * h * l->wg[o][q];
+      wq[q] = 0.5 * h * l->wg[o][q];
     }
     for (int q = 0; 2 * q < n - 1; ++q) { /* mirror pairs: j early, q late */
       const int j = n - 1 - q; /* (m1h - m1[j] has no cancellation: du[j] <= h / 2) */
@@ -890,8 +890,8 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
     for (int q = 0; q < n; ++q) {
       T->em[q] = Ed[q];
       T->p21[q] = -m1[q] * Ed[q];
-      T->kz[q] = T->wq[q] * Ed[q];
-      T->ky[q] = T->wq[q] * T->p21[q];
+      T->kz[q] = wq[q] * Ed[q];
+      T->ky[q] = wq[q] * T->p21[q];
       T->eLd[q] = Ed[n - 1 - q];
       T->eLr[q] = Er[n - 1 - q];
     }
@@ -911,7 +911,6 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
       ss_lif_prop_coeffs(pp, du, &em, &es, &p21);
       kern_exp(l, pp, du, em, es, &Ed[q], &Er[q]);
       T->du[q] = du;
-      T->wq[q] = wq;
       T->em[q] = em;
       T->p21[q] = p21;
       T->kz[q] = wq * em;
