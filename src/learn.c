@@ -48,6 +48,7 @@ typedef struct errpt {
 typedef struct errgap {
   double ed, er, qdd, qdr, qrr; /* e^{-L/tau_c}, Q_cc'(L) */
   double ad, ar;                /* (indexed by error time, not gap) e^{-(t1 - t)/tau_c} */
+  double iad, iar;              /* (the same) their inverses, 0 if not representable (adjpt.ok) */
 } errgap;
 
 /* An anchor of the error adjoint (adj_eval): the adjoint (b_d, b_r) at an
@@ -67,6 +68,15 @@ typedef struct adjpt {
 /* Quadrature nodes of a piece of length h, with every factor that depends
  * only on a node's offset in the piece: consecutive pieces of equal length
  * (the common case on quiet stretches) share one table. */
+/* e^{-y} and expm1(-y) for 0 <= y <= 1 from a grid of EXG_N steps and a
+ * Taylor series over the rest (|x| < 1/EXG_N: 6 terms are exact to
+ * 1e-19), and for 1 < y < EXG_K with a grid of e^{-k} (exg, exg_any): the
+ * one-off node tables and the forward pass need no libm call. */
+#define EXG_N 256
+#define EXG_K 64
+
+#define ADJ_TINY 1e-200 /* absolute factors below this have no representable inverse (adjpt.ok) */
+
 typedef struct gl_table {
   double h;
   double du[GL_MAX];
@@ -75,10 +85,13 @@ typedef struct gl_table {
   double eLd[GL_MAX], eLr[GL_MAX];/* e^{-(h - du)/tau_c} */
   double kzd[GL_MAX], kyd[GL_MAX], kzr[GL_MAX], kyr[GL_MAX]; /* kz, ky times eLd, eLr */
   double ieLd[GL_MAX], ieLr[GL_MAX]; /* 1 / eLd, 1 / eLr */
+  double wq[GL_MAX], wm[GL_MAX];  /* paper tables only: the weight wq and -wq expm1(-du/tau_m) */
   double Em, Es, P21h, Edh, Erh;  /* over the whole piece */
   double iEdh, iErh;              /* 1 / Edh, 1 / Erh */
   const ss_lif_params *pp;
   int n, o;                       /* order, and its index in ss_learn.ord */
+  int paper;                      /* tau_d = tau_m, tau_r = tau_s = tau_m / 2: kzd ... kyr are
+                                     not filled (the node loop uses wq, wm, eLd and Em instead) */
 } gl_table;
 
 struct ss_learn {
@@ -93,6 +106,8 @@ struct ss_learn {
   double tau_min;                 /* shortest time constant in the integrand */
   double levh[N_LEV];             /* h_max 2^-k */
   double inv_beta;                /* 1/beta (mV) */
+  double xgE[EXG_N + 1], xgM[EXG_N + 1]; /* e^{-i/EXG_N}, expm1(-i/EXG_N) */
+  double xgC[EXG_K];              /* e^{-k} */
   int full_order0;                /* pieces of h_max always take order index 0 */
   double ord_h[N_ORD], ord_a[N_ORD]; /* order index o is enough on pieces h <= ord_h[o]
                                        whose pole is >= ord_a[o] h / 2 away */
@@ -100,7 +115,7 @@ struct ss_learn {
   uint8_t *plastic;               /* [n_projs] */
   ss_fb_set fb;                   /* hidden layers and their feedback */
   /* per incoming slot */
-  double *G, *Hd, *Hr;
+  double *G, *H; /* H: [2 S], H_d and H_r of slot s at 2 s, 2 s + 1 */
   /* per incoming slot of the neuron being swept (max fan-in): the sums of
    * mu^d_y, mu^r_y over its arrivals (K_d, K_r of (**)) */
   double *Kd, *Kr;
@@ -258,6 +273,11 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
     l->n_ord++;
   }
   for (int k = 0; k < N_LEV; ++k) l->levh[k] = ldexp(p->h_max, -k);
+  for (int i = 0; i <= EXG_N; ++i) {
+    l->xgM[i] = expm1(-(double)i / EXG_N);
+    l->xgE[i] = 1.0 + l->xgM[i];
+  }
+  for (int k = 0; k < EXG_K; ++k) l->xgC[k] = exp(-(double)k);
   l->inv_beta = 1.0 / p->beta;
   /* the order of a piece (adaptive layout): the lowest whose error
    * estimates, for the fastest exponential and for the surrogate's pole,
@@ -291,8 +311,7 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
     if (net->in_ptr[u + 1] - net->in_ptr[u] > l->max_fanin) l->max_fanin = net->in_ptr[u + 1] - net->in_ptr[u];
   l->Kd = calloc(l->max_fanin ? l->max_fanin : 1, sizeof(double));
   l->Kr = calloc(l->max_fanin ? l->max_fanin : 1, sizeof(double));
-  l->Hd = calloc(S ? S : 1, sizeof(double));
-  l->Hr = calloc(S ? S : 1, sizeof(double));
+  l->H = calloc(S ? 2 * S : 1, sizeof(double));
   l->y0 = calloc(ng ? ng : 1, sizeof(double));
   l->z0 = calloc(ng ? ng : 1, sizeof(double));
   l->fd0 = calloc(nu, sizeof(double));
@@ -305,7 +324,7 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
     ss_learn_destroy(l);
     return NULL;
   }
-  if (!l->role || !l->plastic || !l->G || !l->Kd || !l->Kr || !l->Hd || !l->Hr || !l->y0 || !l->z0 ||
+  if (!l->role || !l->plastic || !l->G || !l->Kd || !l->Kr || !l->H || !l->y0 || !l->z0 ||
       !l->fd0 || !l->fr0 || !l->mu0 || !l->sweep || !l->err_row)
     goto oom;
   return l;
@@ -323,8 +342,7 @@ void ss_learn_destroy(ss_learn *l) {
   free(l->G);
   free(l->Kd);
   free(l->Kr);
-  free(l->Hd);
-  free(l->Hr);
+  free(l->H);
   free(l->y0);
   free(l->z0);
   free(l->fd0);
@@ -559,6 +577,48 @@ int ss_learn_cut_crossings(const ss_lif_params *pp, double v0, double I0, double
 }
 
 static inline double Q(double L, double tau) { return -tau * expm1(-L / tau); }
+
+/* e = e^{-y}, m1 = e - 1 (y >= 0) to full relative accuracy, as
+ * ss_lif_exp_expm1, from the grid for y <= 1: y = i / EXG_N + x exactly
+ * (Sterbenz), e^{-y} = E_i e^{-x}, expm1(-y) = M_i + E_i expm1(-x). */
+static inline void exg(const ss_learn *l, double y, double *e, double *m1) {
+  if (!(y <= 1.0)) {
+    ss_lif_exp_expm1(y, e, m1);
+    return;
+  }
+  const int i = (int)(y * EXG_N);
+  const double x = y - (double)i * (1.0 / EXG_N);
+  const double p =
+      x * (-1.0 + x * (1.0 / 2 + x * (-1.0 / 6 + x * (1.0 / 24 + x * (-1.0 / 120 + x * (1.0 / 720))))));
+  *m1 = l->xgM[i] + l->xgE[i] * p;
+  *e = l->xgE[i] * (1.0 + p);
+}
+
+/* The same for any y >= 0: y = k + r, e^{-y} = e^{-k} e^{-r} (then y >= 1
+ * and e - 1 has no cancellation). */
+static inline void exg_any(const ss_learn *l, double y, double *e, double *m1) {
+  if (y <= 1.0 || !(y < EXG_K)) {
+    exg(l, y, e, m1);
+    return;
+  }
+  const int k = (int)y;
+  double er, mr;
+  exg(l, y - (double)k, &er, &mr);
+  *e = l->xgC[k] * er;
+  *m1 = *e - 1.0;
+}
+
+/* ss_lif_propagate over D, with exg_any for the paper's tau_syn = tau_mem / 2. */
+static inline void free_prop(const ss_learn *l, const ss_lif_params *pp, double D, double *v, double *I) {
+  if (!pp->quadratic) {
+    ss_lif_propagate(pp, D, v, I);
+    return;
+  }
+  double em, m1;
+  exg_any(l, D * pp->inv_tau_mem, &em, &m1);
+  *v = em * *v - m1 * em * *I;
+  *I *= em * em;
+}
 
 /* Free (v, I) after D of the segment's start state. */
 static inline void seg_state(const ss_lif_params *pp, const bpoint *b, double D, double *v, double *I) {
@@ -862,7 +922,7 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
      * nodes need a transcendental call and one division gives every
      * inverse */
     double m1h, m1[GL_MAX], wq[GL_MAX];
-    ss_lif_exp_expm1(h * pp->inv_tau_mem, &T->Em, &m1h);
+    exg(l, h * pp->inv_tau_mem, &T->Em, &m1h);
     const double iEm = 1.0 / T->Em;
     for (int q = 0; q < n; ++q) {
       T->du[q] = 0.5 * (l->xg[o][q] + 1.0) * h;
@@ -870,7 +930,7 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
     }
     for (int q = 0; 2 * q < n - 1; ++q) { /* mirror pairs: j early, q late */
       const int j = n - 1 - q; /* (m1h - m1[j] has no cancellation: du[j] <= h / 2) */
-      ss_lif_exp_expm1(T->du[j] * pp->inv_tau_mem, &Ed[j], &m1[j]);
+      exg(l, T->du[j] * pp->inv_tau_mem, &Ed[j], &m1[j]);
       iEd[j] = 1.0 / Ed[j];
       Ed[q] = T->Em * iEd[j];
       m1[q] = (m1h - m1[j]) * iEd[j];
@@ -883,17 +943,17 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
       m1[c] = m1h / (Ed[c] + 1.0);
       iEd[c] = Ed[c] * iEm;
     }
-    for (int q = 0; q < n; ++q) {
-      Er[q] = Ed[q] * Ed[q];
-      iEr[q] = iEd[q] * iEd[q];
-    }
+    /* kzd = kz eLd = wq Em, kyd = ky eLd = wq (-m1) Em, kzr = kzd eLd,
+     * kyr = kyd eLd: the node loop multiplies by Em once per piece */
     for (int q = 0; q < n; ++q) {
       T->em[q] = Ed[q];
       T->p21[q] = -m1[q] * Ed[q];
       T->kz[q] = wq[q] * Ed[q];
       T->ky[q] = wq[q] * T->p21[q];
       T->eLd[q] = Ed[n - 1 - q];
-      T->eLr[q] = Er[n - 1 - q];
+      T->ieLd[q] = iEd[n - 1 - q];
+      T->wq[q] = wq[q];
+      T->wm[q] = -wq[q] * m1[q];
     }
     T->Es = T->Em * T->Em;
     T->P21h = -m1h * T->Em;
@@ -901,10 +961,7 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
     T->Erh = T->Es;
     T->iEdh = iEm;
     T->iErh = iEm * iEm;
-    for (int q = 0; q < n; ++q) {
-      T->ieLd[q] = iEd[n - 1 - q];
-      T->ieLr[q] = iEr[n - 1 - q];
-    }
+    T->paper = 1;
   } else {
     for (int q = 0; q < n; ++q) {
       double du = 0.5 * (l->xg[o][q] + 1.0) * h, wq = 0.5 * h * l->wg[o][q], em, es, p21;
@@ -930,12 +987,13 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
       T->ieLd[q] = Ed[q] * T->iEdh;
       T->ieLr[q] = Er[q] * T->iErh;
     }
-  }
-  for (int q = 0; q < n; ++q) {
-    T->kzd[q] = T->kz[q] * T->eLd[q];
-    T->kyd[q] = T->ky[q] * T->eLd[q];
-    T->kzr[q] = T->kz[q] * T->eLr[q];
-    T->kyr[q] = T->ky[q] * T->eLr[q];
+    for (int q = 0; q < n; ++q) {
+      T->kzd[q] = T->kz[q] * T->eLd[q];
+      T->kyd[q] = T->ky[q] * T->eLd[q];
+      T->kzr[q] = T->kz[q] * T->eLr[q];
+      T->kyr[q] = T->ky[q] * T->eLr[q];
+    }
+    T->paper = 0;
   }
   T->h = h;
   T->pp = pp;
@@ -1074,7 +1132,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
     double D = tn - tc;
     if (D > 0) {
       if (refr) I *= exp(-D / pp->tau_syn);
-      else ss_lif_propagate(pp, D, &v, &I);
+      else free_prop(l, pp, D, &v, &I);
       tc = tn;
     }
     bpoint *b = &bp[K++];
@@ -1111,7 +1169,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   /* ---- backward over the error points: the adjoint at each (adjpt) */
   if (grow_ap(l, nep + 2)) return SS_ENOMEM;
   adjpt *P = l->ap;
-  const double A = l->A, tiny = 1e-200;
+  const double A = l->A, tiny = ADJ_TINY;
   P[0] = (adjpt){t0, 0, 0, in->fd0, in->fr0, in->fd0 * in->Ed, in->fr0 * in->Er, 0, 0, in->Ed > tiny && in->Er > tiny};
   P[nep + 1] = (adjpt){t1, 0, 0, 0, 0, 0, 0, 1.0, 1.0, 1};
   {
@@ -1131,8 +1189,15 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
       br = er * br + A * (e->fd * qdr - e->fr * qrr);
       bd = nbd;
       const int ok = e->ad > tiny && e->ar > tiny;
-      P[k] = (adjpt){e->t, bd, br, e->fd, e->fr, e->fd * e->ad, e->fr * e->ar, ok ? 1.0 / e->ad : 0,
-                     ok ? 1.0 / e->ar : 0, ok};
+      double iad, iar;
+      if (in->gap) { /* shared by the layer: no division per neuron */
+        iad = in->gap[k - 1].iad;
+        iar = in->gap[k - 1].iar;
+      } else {
+        iad = ok ? 1.0 / e->ad : 0;
+        iar = ok ? 1.0 / e->ar : 0;
+      }
+      P[k] = (adjpt){e->t, bd, br, e->fd, e->fr, e->fd * e->ad, e->fr * e->ar, iad, iar, ok};
       tu = e->t;
     }
   }
@@ -1211,11 +1276,24 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
                                          : adj_diff(l, P, ka, u, adu, iadu, T, q, fr1, ifr1, 0));
             sz[0] += mg * T->kz[q];
             sy[0] += mg * T->ky[q];
-            sz[1] += sp * T->kzd[q];
-            sy[1] += sp * T->kyd[q];
-            sz[2] += sp * T->kzr[q];
-            sy[2] += sp * T->kyr[q];
+            if (T->paper) {
+              const double a = sp * T->wq[q], c = sp * T->wm[q];
+              sz[1] += a;
+              sy[1] += c;
+              sz[2] += a * T->eLd[q];
+              sy[2] += c * T->eLd[q];
+            } else {
+              sz[1] += sp * T->kzd[q];
+              sy[1] += sp * T->kyd[q];
+              sz[2] += sp * T->kzr[q];
+              sy[2] += sp * T->kyr[q];
+            }
           }
+          if (T->paper)
+            for (int c = 1; c < 3; ++c) {
+              sz[c] *= T->Em;
+              sy[c] *= T->Em;
+            }
           sz[0] *= A;
           sy[0] *= A;
           sz[1] *= fd1;
@@ -1262,11 +1340,11 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   uint32_t nrow = net->in_ptr[n + 1] - row;
   if (l->p.mode == SS_LEARN_ONLINE) {
     const double Ed = in->Ed, Er = in->Er, bd = A * bd0, br = A * br0;
-    double *G = l->G + row, *Hd = l->Hd + row, *Hr = l->Hr + row;
+    double *G = l->G + row, *H = l->H + 2 * (size_t)row;
     for (uint32_t k = 0; k < nrow; ++k) {
-      G[k] += bd * Hd[k] - br * Hr[k];
-      Hd[k] = Ed * Hd[k] + l->Kd[k];
-      Hr[k] = Er * Hr[k] + l->Kr[k];
+      G[k] += bd * H[2 * k] - br * H[2 * k + 1];
+      H[2 * k] = Ed * H[2 * k] + l->Kd[k];
+      H[2 * k + 1] = Er * H[2 * k + 1] + l->Kr[k];
     }
   }
   memset(l->Kd, 0, nrow * sizeof(double));
@@ -1443,6 +1521,11 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
         l->gap[ng].ad = exp(-(sb - ev->t) / l->p.tau_decay);
         l->gap[ng].ar = l->p.tau_rise * 2.0 == l->p.tau_decay ? l->gap[ng].ad * l->gap[ng].ad
                                                                : exp(-(sb - ev->t) / l->p.tau_rise);
+        {
+          const int ok = l->gap[ng].ad > ADJ_TINY && l->gap[ng].ar > ADJ_TINY;
+          l->gap[ng].iad = ok ? 1.0 / l->gap[ng].ad : 0;
+          l->gap[ng].iar = ok ? 1.0 / l->gap[ng].ar : 0;
+        }
         if (ng++ > 0) {
           double Lg = ev->t - prev;
           errgap *g = &l->gap[ng - 2];
@@ -1536,27 +1619,21 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   for (uint32_t g = 0; g < net->n_groups; ++g) {
     if (!l->plastic[net->grp_proj[g]]) {
       for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k)
-        l->G[net->out_slot[k]] = l->Hd[net->out_slot[k]] = l->Hr[net->out_slot[k]] = 0;
+        l->G[net->out_slot[k]] = l->H[2 * (size_t)net->out_slot[k]] = l->H[2 * (size_t)net->out_slot[k] + 1] = 0;
       continue;
     }
-    double y0 = online ? l->y0[g] : 0, z0 = online ? l->z0[g] : 0;
+    if (!online) continue;
+    const double y0 = l->y0[g], z0 = l->z0[g];
+    const uint32_t *slot = net->out_slot, *post = net->out_post;
+    double *G = l->G, *H = l->H;
+    const double *mu0 = l->mu0;
     const uint64_t k1 = net->grp_start[g + 1];
     for (uint64_t k = net->grp_start[g]; k < k1; ++k) {
-      uint32_t s = net->out_slot[k];
-#if defined(__GNUC__)
-      if (k + 16 < k1) { /* the slots are scattered: fetch ahead */
-        uint32_t sa = net->out_slot[k + 16];
-        __builtin_prefetch(&l->G[sa], 1);
-        __builtin_prefetch(&l->Hd[sa], 1);
-        __builtin_prefetch(&l->Hr[sa], 1);
-      }
-#endif
-      const double *m0 = &l->mu0[(size_t)net->out_post[k] * 8];
-      if (online) {
-        l->G[s] += y0 * m0[0] + z0 * m0[1];
-        l->Hd[s] += y0 * m0[2] + z0 * m0[3];
-        l->Hr[s] += y0 * m0[4] + z0 * m0[5];
-      }
+      const uint32_t s = slot[k];
+      const double *m0 = &mu0[(size_t)post[k] * 8];
+      G[s] += y0 * m0[0] + z0 * m0[1];
+      H[2 * (size_t)s] += y0 * m0[2] + z0 * m0[3];
+      H[2 * (size_t)s + 1] += y0 * m0[4] + z0 * m0[5];
     }
   }
   /* cost of the window and the outputs' error traces at t1 */
@@ -1571,8 +1648,7 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   } else {
     ss_engine_reset(e, t1);
     if (l->zhet) memset(l->zhet, 0, nu * sizeof(double));
-    memset(l->Hd, 0, S * sizeof(double));
-    memset(l->Hr, 0, S * sizeof(double));
+    memset(l->H, 0, 2 * S * sizeof(double));
   }
   ss_engine_log_reopen(e);
   l->al_first = 0;
@@ -1597,8 +1673,14 @@ int ss_learn_save(const ss_learn *l, ss_ckpt_writer *w, ss_error *err) {
   size_t S = net->n_syn, ng = net->n_groups, nu = net->n_units;
   double sc[1] = {l->t0};
   uint64_t st[5] = {l->st.windows, l->st.pieces, l->st.nodes, l->st.arrivals, l->st.err_events};
-  int rc = ss_ckpt_add_f64(w, "lrn.Hd", l->Hd, S, err);
-  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.Hr", l->Hr, S, err);
+  /* H_d and H_r as two sections (the format of earlier versions) */
+  double *tmp = calloc(S ? S : 1, sizeof *tmp);
+  if (!tmp) return ss_error_set(err, SS_ENOMEM, "checkpoint: out of memory");
+  for (size_t s = 0; s < S; ++s) tmp[s] = l->H[2 * s];
+  int rc = ss_ckpt_add_f64(w, "lrn.Hd", tmp, S, err);
+  for (size_t s = 0; s < S; ++s) tmp[s] = l->H[2 * s + 1];
+  if (!rc) rc = ss_ckpt_add_f64(w, "lrn.Hr", tmp, S, err);
+  free(tmp);
   if (!rc) rc = ss_ckpt_add_f64(w, "lrn.y0", l->y0, ng, err);
   if (!rc) rc = ss_ckpt_add_f64(w, "lrn.z0", l->z0, ng, err);
   if (!rc) rc = ss_ckpt_add_f64(w, "lrn.fd0", l->fd0, nu, err);
@@ -1630,8 +1712,17 @@ int ss_learn_resume(ss_learn *l, ss_engine *e, const ss_ckpt *ck, ss_error *err)
   double sc[1];
   uint64_t st[5];
   int rc;
-  if ((rc = ss_ckpt_get_f64(ck, "lrn.Hd", l->Hd, S, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.Hr", l->Hr, S, err)) ||
-      (rc = ss_ckpt_get_f64(ck, "lrn.y0", l->y0, ng, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.z0", l->z0, ng, err)) ||
+  double *tmp = malloc((S ? S : 1) * sizeof *tmp);
+  if (!tmp) return ss_error_set(err, SS_ENOMEM, "checkpoint: out of memory");
+  for (int c = 0; c < 2; ++c) {
+    if ((rc = ss_ckpt_get_f64(ck, c ? "lrn.Hr" : "lrn.Hd", tmp, S, err))) {
+      free(tmp);
+      return rc;
+    }
+    for (size_t s = 0; s < S; ++s) l->H[2 * s + c] = tmp[s];
+  }
+  free(tmp);
+  if ((rc = ss_ckpt_get_f64(ck, "lrn.y0", l->y0, ng, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.z0", l->z0, ng, err)) ||
       (rc = ss_ckpt_get_f64(ck, "lrn.fd0", l->fd0, nu, err)) || (rc = ss_ckpt_get_f64(ck, "lrn.fr0", l->fr0, nu, err)) ||
       (rc = ss_ckpt_get_f64(ck, "lrn.scalars", sc, 1, err)) || (rc = ss_ckpt_get_u64(ck, "lrn.stats", st, 5, err)) ||
       (rc = ss_cost_load(l->cost, ck, err)))
