@@ -295,14 +295,17 @@ static result run_event(const spec *s, double dur_ms) {
   r.n_plastic = (double)(pp[0].n + pp[1].n);
   double S = (double)net->n_syn;
   r.net_bytes = (double)ss_net_bytes(net) / r.n_plastic;
-  /* G, Hd, Hr per incoming slot; per neuron: the adjoints at t0 (8), the
-   * outputs' error traces (2) and flags; per-neuron scratch of the
+  /* G, Hd, Hr and the delay group (16 bits up to 65536 groups) per incoming
+   * slot; per neuron: the outputs' error traces (2) and flags; per group:
+   * the PSP state at the window start (2); per-neuron scratch of the
    * largest fan-in (Kd, Kr) */
   uint32_t fmax_in = 0;
   for (uint32_t u = 0; u < net->n_units; ++u)
     if (net->in_ptr[u + 1] - net->in_ptr[u] > fmax_in) fmax_in = net->in_ptr[u + 1] - net->in_ptr[u];
-  r.learn_bytes = (3.0 * sizeof(double) * S + (10.0 * sizeof(double) + 9.0) * net->n_units +
-                   2.0 * sizeof(double) * fmax_in) / r.n_plastic;
+  const double grp_bytes = net->n_groups <= 65536 ? 2.0 : 4.0;
+  r.learn_bytes = ((3.0 * sizeof(double) + grp_bytes) * S + (2.0 * sizeof(double) + 9.0) * net->n_units +
+                   2.0 * sizeof(double) * net->n_groups + 2.0 * sizeof(double) * fmax_in) /
+                  r.n_plastic;
   r.optim_bytes = sizeof(double);                         /* v */
   r.driver_bytes = (pproj_driver_bytes(&pp[0]) * (double)pp[0].n + pproj_driver_bytes(&pp[1]) * (double)pp[1].n) /
                    r.n_plastic;
@@ -649,7 +652,7 @@ int main(int argc, char **argv) {
   }
   printf("\nSimulated: sparse %g s, dense %g s.  Synaptic events = spikes x fan-out delivered.  Bytes per plastic "
          "synapse: net = ss_net_bytes / synapses (out_post 4 + out_w 8 + out_slot 4 + row and group tables, the same "
-         "network for both learners); learner = event: G, Hd, Hr (3 x 8) + per-neuron state and scratch, clock: slot_grp 4 + "
+         "network for both learners); learner = event: G, Hd, Hr (3 x 8) + the delay group (2, or 4 beyond 65536 groups) + per-neuron and per-group state and scratch, clock: slot_grp 4 + "
          "slot_pl 1 + h1, h2, acc, G (4 x 8); optimizer = v (8); driver = the gradient gathered into the "
          "optimizer's order (8; 24 if a projection is not contiguous in the outgoing order).  Event log: (arrivals + "
          "2 x spikes) of the busiest window x 2 x 16 bytes (the log and its sort scratch).  Peak RSS includes the "

@@ -124,7 +124,8 @@ struct ss_learn {
   double *y0, *z0;
   /* per unit */
   double *fd0, *fr0;              /* output error traces at t0 (outputs only) */
-  double *mu0;                    /* [n_units * 8]: mu g,d,r x (y,z), b_d, b_r at t0 */
+  uint16_t *in_grp16;             /* [n_syn]: the delay group of each incoming slot, */
+  uint32_t *in_grp32;             /* 16 bits if there are at most 65536 groups */
   uint8_t *sweep;                 /* [n_units] neuron has plastic inputs */
   /* scratch */
   bpoint *bp;
@@ -316,7 +317,17 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
   l->z0 = calloc(ng ? ng : 1, sizeof(double));
   l->fd0 = calloc(nu, sizeof(double));
   l->fr0 = calloc(nu, sizeof(double));
-  l->mu0 = calloc(nu * 8, sizeof(double));
+  if (ng <= 65536) {
+    l->in_grp16 = malloc((S ? S : 1) * sizeof *l->in_grp16);
+    if (l->in_grp16)
+      for (uint32_t g = 0; g < ng; ++g)
+        for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) l->in_grp16[net->out_slot[k]] = (uint16_t)g;
+  } else {
+    l->in_grp32 = malloc((S ? S : 1) * sizeof *l->in_grp32);
+    if (l->in_grp32)
+      for (uint32_t g = 0; g < ng; ++g)
+        for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) l->in_grp32[net->out_slot[k]] = g;
+  }
   l->sweep = calloc(nu, 1);
   l->err_row = calloc(nu + 1, sizeof(uint64_t));
   l->cost = ss_cost_create((uint32_t)nu, p->tau_rise, p->tau_decay, p->alpha_peak, p->cost_tau, err);
@@ -325,7 +336,7 @@ ss_learn *ss_learn_create(ss_net *net, const ss_learn_params *p, ss_error *err) 
     return NULL;
   }
   if (!l->role || !l->plastic || !l->G || !l->Kd || !l->Kr || !l->H || !l->y0 || !l->z0 ||
-      !l->fd0 || !l->fr0 || !l->mu0 || !l->sweep || !l->err_row)
+      !l->fd0 || !l->fr0 || (!l->in_grp16 && !l->in_grp32) || !l->sweep || !l->err_row)
     goto oom;
   return l;
 oom:
@@ -347,7 +358,8 @@ void ss_learn_destroy(ss_learn *l) {
   free(l->z0);
   free(l->fd0);
   free(l->fr0);
-  free(l->mu0);
+  free(l->in_grp16);
+  free(l->in_grp32);
   free(l->sweep);
   free(l->zhet);
   free(l->Zhet);
@@ -1327,24 +1339,22 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   double bd0, br0; /* the adjoint at t0 */
   while (ka > 1 && P[ka - 1].t >= t0) --ka;
   adj_eval(l, P, ka, t0, in->Ed, in->Er, P[0].ok ? 1.0 / in->Ed : 0, P[0].ok ? 1.0 / in->Er : 0, &bd0, &br0);
-  double *m0 = &l->mu0[(size_t)n * 8];
-  for (int c = 0; c < 3; ++c) {
-    m0[2 * c] = muy[c];
-    m0[2 * c + 1] = muz[c];
-  }
-  m0[6] = bd0;
-  m0[7] = br0;
-  /* the carried terms of (*) and (**) that need no PSP state: A (b_d H_d -
-   * b_r H_r) with H at t0, then H to t1 with this window's arrivals (the
-   * PSP-state terms are added per delay group in ss_learn_window) */
+  /* the carried terms (*) and (**): A (b_d H_d - b_r H_r) with H at t0, then
+   * H to t1 with this window's arrivals, and the terms of the PSP state at
+   * t0 (y0, z0 of the slot's delay group, with the running sums at t0) */
   uint32_t nrow = net->in_ptr[n + 1] - row;
   if (l->p.mode == SS_LEARN_ONLINE) {
     const double Ed = in->Ed, Er = in->Er, bd = A * bd0, br = A * br0;
+    const double *y0 = l->y0, *z0 = l->z0;
+    const uint16_t *g16 = l->in_grp16 ? l->in_grp16 + row : NULL;
+    const uint32_t *g32 = l->in_grp32 ? l->in_grp32 + row : NULL;
     double *G = l->G + row, *H = l->H + 2 * (size_t)row;
     for (uint32_t k = 0; k < nrow; ++k) {
-      G[k] += bd * H[2 * k] - br * H[2 * k + 1];
-      H[2 * k] = Ed * H[2 * k] + l->Kd[k];
-      H[2 * k + 1] = Er * H[2 * k + 1] + l->Kr[k];
+      const uint32_t g = g16 ? g16[k] : g32[k];
+      const double y = y0[g], z = z0[g];
+      G[k] = (G[k] + (bd * H[2 * k] - br * H[2 * k + 1])) + (y * muy[0] + z * muz[0]);
+      H[2 * k] = (Ed * H[2 * k] + l->Kd[k]) + (y * muy[1] + z * muz[1]);
+      H[2 * k + 1] = (Er * H[2 * k + 1] + l->Kr[k]) + (y * muy[2] + z * muz[2]);
     }
   }
   memset(l->Kd, 0, nrow * sizeof(double));
@@ -1615,27 +1625,14 @@ int ss_learn_window(ss_learn *l, ss_engine *e, ss_error *err) {
   if (l->het_tau > 0 && !l->het_err) /* (the error-dependent form is integrated by the sweeps) */
     for (uint32_t n = 0; n < nu; ++n)
       if (l->sweep[n]) het_window(l, n, L->rec + L->row[n], L->row[n + 1] - L->row[n], t0, t1);
-  /* window-start terms (*) and carry-over (**) with the PSP state, per delay group */
-  for (uint32_t g = 0; g < net->n_groups; ++g) {
-    if (!l->plastic[net->grp_proj[g]]) {
-      for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k)
-        l->G[net->out_slot[k]] = l->H[2 * (size_t)net->out_slot[k]] = l->H[2 * (size_t)net->out_slot[k] + 1] = 0;
-      continue;
-    }
-    if (!online) continue;
-    const double y0 = l->y0[g], z0 = l->z0[g];
-    const uint32_t *slot = net->out_slot, *post = net->out_post;
-    double *G = l->G, *H = l->H;
-    const double *mu0 = l->mu0;
-    const uint64_t k1 = net->grp_start[g + 1];
-    for (uint64_t k = net->grp_start[g]; k < k1; ++k) {
-      const uint32_t s = slot[k];
-      const double *m0 = &mu0[(size_t)post[k] * 8];
-      G[s] += y0 * m0[0] + z0 * m0[1];
-      H[2 * (size_t)s] += y0 * m0[2] + z0 * m0[3];
-      H[2 * (size_t)s + 1] += y0 * m0[4] + z0 * m0[5];
-    }
-  }
+  /* slots of frozen projections: no gradient, no carry (the sweeps write
+   * every incoming slot) */
+  for (uint32_t g = 0; g < net->n_groups; ++g)
+    if (!l->plastic[net->grp_proj[g]])
+      for (uint64_t k = net->grp_start[g]; k < net->grp_start[g + 1]; ++k) {
+        const uint32_t s = net->out_slot[k];
+        l->G[s] = l->H[2 * (size_t)s] = l->H[2 * (size_t)s + 1] = 0;
+      }
   /* cost of the window and the outputs' error traces at t1 */
   int rc = ss_cost_window(l->cost, t0, t1, L->err, L->n_err, !online, err);
   if (rc) return rc;

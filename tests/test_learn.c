@@ -498,6 +498,101 @@ START_TEST(test_one_long_window_is_the_sum_of_short_ones) {
 }
 END_TEST
 
+/* The learner keeps the delay group of every incoming slot in 16 bits up
+ * to 65536 groups and in 32 bits beyond.  Inputs that never spike change
+ * nothing (their PSP state and eligibility stay 0), so a network with
+ * 65,600 input units (one group each, the 32-bit path), of which only the
+ * case's 20 spike, must give bit for bit the gradient of the 20 alone (the
+ * 16-bit path), and exactly 0 on the silent inputs.  Online mode, four
+ * windows, inputs and targets of the case looped, the weights learning. */
+static double *many_inputs_run(const char *cs, uint32_t n_src, uint32_t *n_in, uint32_t *n_out) {
+  ss_error err = {0};
+  ss_lif_params p = {.tau_mem = gradient_num(cs, "tau_mem_ms"), .tau_syn = gradient_num(cs, "tau_syn_ms"),
+                     .u_rest = gradient_num(cs, "u_rest_mV"), .theta = gradient_num(cs, "theta_mV"),
+                     .t_ref = gradient_num(cs, "t_ref_ms")};
+  *n_in = (uint32_t)gradient_num(cs, "n_in");
+  *n_out = (uint32_t)gradient_num(cs, "n_out");
+  const double T = gradient_num(cs, "window_ms"), period = T * gradient_num(cs, "n_windows");
+  ss_net *net = ss_net_create();
+  ck_assert_int_eq(ss_net_add_source(net, "in", n_src, &err), 0);
+  ck_assert_int_eq(ss_net_add_lif(net, "out", *n_out, &p, 0, &err), 1);
+  ss_proj pr;
+  memset(&pr, 0, sizeof pr);
+  snprintf(pr.name, sizeof pr.name, "in_out");
+  pr.pre = 0;
+  pr.post = 1;
+  pr.conn = SS_CONN_ALL_TO_ALL;
+  pr.weight = (ss_dist){SS_DIST_CONSTANT, 4.0, 0, -INFINITY, INFINITY};
+  pr.delay = (ss_dist){SS_DIST_CONSTANT, 0.8, 0, 0, INFINITY};
+  ck_assert_int_eq(ss_net_add_proj(net, &pr, &err), 0);
+  ck_assert_msg(ss_net_build(net, &err) == 0, "%s", err.msg);
+  ck_assert_uint_eq(net->n_groups, n_src);
+  ss_source src, tgt;
+  gradient_source(&src, cs, "input.ras", n_src, 0, 0, period);
+  gradient_source(&tgt, cs, "target.ras", *n_out, net->pops[1].offset, 1, period);
+  ss_source *sources[2] = {&src, NULL};
+  ss_engine *e = ss_engine_create(net, sources, NULL, &err);
+  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(ss_engine_set_targets(e, 1, &tgt, &err), 0);
+  ss_learn_params lp;
+  ss_learn_params_default(&lp);
+  ss_learn *l = ss_learn_create(net, &lp, &err);
+  ck_assert_msg(l != NULL, "%s", err.msg);
+  ck_assert_int_eq(ss_learn_add_output(l, 1, &err), 0);
+  ck_assert_int_eq(ss_learn_add_plastic(l, 0, &err), 0);
+  ck_assert_int_eq(ss_learn_start(l, e, &err), 0);
+  ss_optim_params op;
+  ss_optim_params_default(&op);
+  op.t_window = T;
+  ss_optim *opt = ss_optim_create(&op, net->n_syn, &err);
+  ck_assert_ptr_nonnull(opt);
+  const uint32_t out0 = net->pops[1].offset;
+  double *G = calloc((size_t)4 * *n_out * n_src, sizeof *G), *g = calloc(net->n_syn, sizeof *g);
+  for (int w = 0; w < 4; ++w) {
+    ck_assert_int_eq(ss_engine_run(e, (w + 1) * T, &err), 0);
+    ck_assert_msg(ss_learn_window(l, e, &err) == 0, "%s", err.msg);
+    const double *Gs = ss_learn_gradient(l);
+    for (uint32_t o = 0; o < *n_out; ++o) /* slots of neuron o: its inputs in order */
+      for (uint32_t u = 0; u < n_src; ++u) G[((size_t)w * *n_out + o) * n_src + u] = Gs[net->in_ptr[out0 + o] + u];
+    for (uint64_t k = 0; k < net->n_syn; ++k) g[k] = Gs[net->out_slot[k]];
+    ck_assert_msg(ss_optim_step(opt, (w + 1) * T, net->out_w, g, NULL, NULL, &err) == 0, "%s", err.msg);
+  }
+  ck_assert_msg(ss_learn_get_stats(l)->err_events > 10, "%s: too few error events to test", cs);
+  free(g);
+  ss_optim_destroy(opt);
+  ss_learn_destroy(l);
+  ss_engine_destroy(e);
+  ss_source_clear(&src);
+  ss_source_clear(&tgt);
+  ss_net_destroy(net);
+  return G;
+}
+
+START_TEST(test_many_groups_match_few) {
+  const char *cs = "A_s1_online_sym_frozen";
+  const uint32_t big = 65600;
+  uint32_t n_in, n_out;
+  double *Gf = many_inputs_run(cs, (uint32_t)gradient_num(cs, "n_in"), &n_in, &n_out);
+  double *Gm = many_inputs_run(cs, big, &n_in, &n_out);
+  size_t nz = 0;
+  for (int w = 0; w < 4; ++w)
+    for (uint32_t o = 0; o < n_out; ++o)
+      for (uint32_t u = 0; u < big; ++u) {
+        double m = Gm[((size_t)w * n_out + o) * big + u];
+        if (u < n_in) {
+          double f = Gf[((size_t)w * n_out + o) * n_in + u];
+          ck_assert_msg(memcmp(&m, &f, sizeof m) == 0, "window %d, output %u, input %u: G %.17g with %u inputs, %.17g with %u",
+                        w, o, u, m, big, f, n_in);
+          nz += f != 0;
+        } else
+          ck_assert_msg(m == 0, "window %d, output %u, silent input %u: G %g", w, o, u, m);
+      }
+  ck_assert_msg(nz > 0, "no nonzero gradient to compare");
+  free(Gf);
+  free(Gm);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- delay alignment */
 
 /* Cases of tests/data/learn/align_*: frozen weights, hidden and output
@@ -802,6 +897,7 @@ int main(void) {
   tcase_add_test(ts, test_params_validation);
   tcase_add_loop_test(ts, test_het_error_integral, 0, 2);
   tcase_add_loop_test(ts, test_one_long_window_is_the_sum_of_short_ones, 0, 2);
+  tcase_add_test(ts, test_many_groups_match_few);
   suite_add_tcase(s, ts);
   TCase *ta = tcase_create("align");
   tcase_set_timeout(ta, 120);
