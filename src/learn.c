@@ -948,11 +948,10 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
       m1[q] = (m1h - m1[j]) * iEd[j];
       iEd[q] = Ed[j] * iEm;
     }
-    if (n % 2) { /* the middle node, du = h / 2: e^{-du/tau_m} = sqrt(Em), and
-                    m1 = (Em - 1) / (sqrt(Em) + 1) without cancellation */
+    if (n % 2) { /* the middle node, du = h / 2 (its own grid lookup: no
+                    chain through Em) */
       const int c = n / 2;
-      Ed[c] = sqrt(T->Em);
-      m1[c] = m1h / (Ed[c] + 1.0);
+      exg(l, T->du[c] * pp->inv_tau_mem, &Ed[c], &m1[c]);
       iEd[c] = Ed[c] * iEm;
     }
     /* kzd = kz eLd = wq Em, kyd = ky eLd = wq (-m1) Em, kzr = kzd eLd,
@@ -1084,6 +1083,17 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   const ss_lif_params *pp = &net->pops[net->unit_pop[n]].lif;
   const double td = l->p.tau_decay, tr = l->p.tau_rise;
   const uint32_t row = net->in_ptr[n];
+#if defined(__GNUC__)
+  /* the weights and slots of this window's arrivals are scattered over the
+   * outgoing arrays: ask for them now, the error points come first */
+  for (size_t r = 0; r < in->n_rec; ++r) {
+    const uint32_t c = in->rec[r].code;
+    if (c < SS_LOG_REF_END) {
+      __builtin_prefetch(&net->out_w[c]);
+      __builtin_prefetch(&net->out_slot[c]);
+    }
+  }
+#endif
   /* ---- forward: the error points (traces after the events at each time) */
   if (l->cap_ep < in->n_ev + 1) {
     errpt *ep = ss_realloc_array(l->ep, in->n_ev + 1, sizeof *ep);

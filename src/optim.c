@@ -246,10 +246,11 @@ int ss_optim_step(ss_optim *o, double t, double *w, const double *G, const doubl
     if (kind == SS_OPTIM_RMAXPROP) {
       const double g2 = g * g, gv = gamma * v[i];
       v[i] = gv > g2 ? gv : g2;
-      /* sqrt(fl(g^2)) == |g| in binary floating point, so the fmax changes
+      /* sqrt(fl(g^2)) == |g| in binary floating point, so the max changes
        * nothing in range; it keeps |g/d| <= 1 when g^2 underflows.  Forming
        * r0 * (g/d) (not (r0 g)/d) gives |dw| <= r0 exactly. */
-      const double d = fmax(sqrt(v[i]), fabs(g)) + eps;
+      const double sv = sqrt(v[i]), ag = fabs(g); /* (both finite: no fmax call needed) */
+      const double d = (sv > ag ? sv : ag) + eps;
       dw = g != 0.0 ? r0 * (g / d) : 0.0;
     } else if (kind == SS_OPTIM_RMSPROP) {
       v[i] = gamma * v[i] + omg * (g * g);
