@@ -63,6 +63,10 @@ typedef struct adjpt {
   double Fd, Fr;   /* fd e^{-(t1 - t)/tau_d}, fr e^{-(t1 - t)/tau_r} */
   double iad, iar; /* e^{(t1 - t)/tau_c} */
   int ok;          /* the absolute factors at t are representable (> 1e-200) */
+  /* tau_r = tau_d / 2, between the point below and this one: b_d - b_r =
+   * c1 a + c2 a^2 + cm1 / a + cm2 / a^2 with a = e^{-(t - u)/tau_d} (adj_poly) */
+  double ad;       /* e^{-(t1 - t)/tau_d} */
+  double c1, c2, cm1, cm2;
 } adjpt;
 
 /* Quadrature nodes of a piece of length h, with every factor that depends
@@ -1078,6 +1082,20 @@ static inline double adj_diff(const ss_learn *l, const adjpt *P, size_t a, doubl
   return (ed * hi->bd - er * hi->br) + l->A * (fd * (qdd - qdr) - fr * (qdr - qrr));
 }
 
+/* adj_diff for tau_r = tau_d / 2 from the point's coefficients: 8 flops,
+ * except next to the point above (where the Q's lose digits, see q_from)
+ * and for windows too long for the absolute factors. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline double adj_poly(const ss_learn *l, const adjpt *P, size_t a, double u, double adu, double iadu,
+                              const gl_table *T, int q) {
+  const adjpt *hi = &P[a];
+  if (!P[a - 1].ok || hi->t - u < 1e-3 * l->t_rr) return adj_diff(l, P, a, u, adu, iadu, T, q, 0, 0, 1);
+  const double x = adu * hi->iad, ix = iadu * hi->ad;
+  return x * (hi->c1 + hi->c2 * x) + ix * (hi->cm1 + hi->cm2 * ix);
+}
+
 static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double t1) {
   const ss_net *net = l->net;
   const ss_lif_params *pp = &net->pops[net->unit_pop[n]].lif;
@@ -1192,8 +1210,9 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   if (grow_ap(l, nep + 2)) return SS_ENOMEM;
   adjpt *P = l->ap;
   const double A = l->A, tiny = ADJ_TINY;
-  P[0] = (adjpt){t0, 0, 0, in->fd0, in->fr0, in->fd0 * in->Ed, in->fr0 * in->Er, 0, 0, in->Ed > tiny && in->Er > tiny};
-  P[nep + 1] = (adjpt){t1, 0, 0, 0, 0, 0, 0, 1.0, 1.0, 1};
+  P[0] = (adjpt){t0, 0, 0, in->fd0, in->fr0, in->fd0 * in->Ed, in->fr0 * in->Er, 0, 0, in->Ed > tiny && in->Er > tiny,
+                 in->Ed, 0, 0, 0, 0};
+  P[nep + 1] = (adjpt){t1, 0, 0, 0, 0, 0, 0, 1.0, 1.0, 1, 1.0, 0, 0, 0, 0};
   {
     double bd = 0, br = 0, tu = t1;
     for (size_t k = nep; k > 0; --k) {
@@ -1219,12 +1238,23 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
         iad = ok ? 1.0 / e->ad : 0;
         iar = ok ? 1.0 / e->ar : 0;
       }
-      P[k] = (adjpt){e->t, bd, br, e->fd, e->fr, e->fd * e->ad, e->fr * e->ar, iad, iar, ok};
+      P[k] = (adjpt){e->t, bd, br, e->fd, e->fr, e->fd * e->ad, e->fr * e->ar, iad, iar, ok, e->ad, 0, 0, 0, 0};
       tu = e->t;
     }
   }
-  size_t ka = nep + 1; /* the lowest point at or above the node */
   const int half = 2.0 * tr == td;
+  if (half) /* adj_poly's coefficients: adj_diff with f_c = K_c / a^c and the Q's expanded in a */
+    for (size_t k = 1; k <= nep + 1; ++k) {
+      adjpt *hi = &P[k];
+      const adjpt *lo = &P[k - 1];
+      if (!lo->ok) continue;
+      const double Kd = A * lo->Fd * hi->iad, Kr = A * lo->Fr * hi->iar;
+      hi->c1 = hi->bd - Kd * l->t_dd + Kr * l->t_dr;
+      hi->c2 = Kd * l->t_dr - Kr * l->t_rr - hi->br;
+      hi->cm1 = Kd * (l->t_dd - l->t_dr);
+      hi->cm2 = -Kr * (l->t_dr - l->t_rr);
+    }
+  size_t ka = nep + 1; /* the lowest point at or above the node */
   double muy[3] = {0, 0, 0}, muz[3] = {0, 0, 0};
   double ed[520], evs[520], eIs[520];
   int8_t elv[520], eod[520];
@@ -1294,7 +1324,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
             ka -= ka > 1 && P[ka - 1].t >= u; /* (usually 0 or 1 step: no branch) */
             while (ka > 1 && P[ka - 1].t >= u) --ka;
             const double adu = fd1 * T->eLd[q], iadu = ifd1 * T->ieLd[q];
-            const double mg = sp * (half ? adj_diff(l, P, ka, u, adu, iadu, T, q, fr1, ifr1, 1)
+            const double mg = sp * (half ? adj_poly(l, P, ka, u, adu, iadu, T, q)
                                          : adj_diff(l, P, ka, u, adu, iadu, T, q, fr1, ifr1, 0));
             sz[0] += mg * T->kz[q];
             sy[0] += mg * T->ky[q];
