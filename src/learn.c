@@ -938,7 +938,14 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
      * nodes need a transcendental call and one division gives every
      * inverse */
     double m1h, m1[GL_MAX], wq[GL_MAX];
-    exg(l, h * pp->inv_tau_mem, &T->Em, &m1h);
+    if (n % 2) { /* the middle node, du = h / 2: e^{-h/tau_m} is its square,
+                    expm1(-h/tau_m) = m1 (e + 1) */
+      const int c = n / 2;
+      exg(l, 0.5 * h * pp->inv_tau_mem, &Ed[c], &m1[c]);
+      T->Em = Ed[c] * Ed[c];
+      m1h = m1[c] * (Ed[c] + 1.0);
+    } else
+      exg(l, h * pp->inv_tau_mem, &T->Em, &m1h);
     const double iEm = 1.0 / T->Em;
     for (int q = 0; q < n; ++q) {
       T->du[q] = 0.5 * (l->xg[o][q] + 1.0) * h;
@@ -952,12 +959,7 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
       m1[q] = (m1h - m1[j]) * iEd[j];
       iEd[q] = Ed[j] * iEm;
     }
-    if (n % 2) { /* the middle node, du = h / 2 (its own grid lookup: no
-                    chain through Em) */
-      const int c = n / 2;
-      exg(l, T->du[c] * pp->inv_tau_mem, &Ed[c], &m1[c]);
-      iEd[c] = Ed[c] * iEm;
-    }
+    if (n % 2) iEd[n / 2] = Ed[n / 2] * iEm;
     /* kzd = kz eLd = wq Em, kyd = ky eLd = wq (-m1) Em, kzr = kzd eLd,
      * kyr = kyd eLd: the node loop multiplies by Em once per piece */
     for (int q = 0; q < n; ++q) {
