@@ -1265,6 +1265,7 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
   const ss_surrogate sform = l->p.surrogate;
   const double beta = l->p.beta, thp = pp->thp;
   const double vcut = l->p.u_cut - pp->u_rest;
+  uint64_t n_pieces = 0, n_nodes = 0, n_arr = 0; /* (statistics: not through memory in the loop) */
   for (size_t k = K; k-- > 0;) {
     const bpoint *b = &bp[k];
     double ta = b->t, tb = k + 1 < K ? bp[k + 1].t : t1;
@@ -1363,8 +1364,8 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
           fr1 *= T->Erh;
           ifd1 *= T->iEdh;
           ifr1 *= T->iErh;
-          l->st.pieces++;
-          l->st.nodes += (uint64_t)ng;
+          ++n_pieces;
+          n_nodes += (uint64_t)ng;
         }
       }
     }
@@ -1375,9 +1376,12 @@ static int sweep(ss_learn *l, uint32_t n, const sweep_in *in, double t0, double 
       l->G[s] += muy[0];
       l->Kd[s - row] += muy[1];
       l->Kr[s - row] += muy[2];
-      l->st.arrivals++;
+      ++n_arr;
     }
   }
+  l->st.pieces += n_pieces;
+  l->st.nodes += n_nodes;
+  l->st.arrivals += n_arr;
   double bd0, br0; /* the adjoint at t0 */
   while (ka > 1 && P[ka - 1].t >= t0) --ka;
   adj_eval(l, P, ka, t0, in->Ed, in->Er, P[0].ok ? 1.0 / in->Ed : 0, P[0].ok ? 1.0 / in->Er : 0, &bd0, &br0);
