@@ -20,6 +20,8 @@ struct ss_classify {
   size_t cur;            /* first stimulus whose window has not ended at the last spike */
   size_t closed;         /* stimuli judged so far */
   int extra_free;        /* later spikes of the correct neuron in its window are free too */
+  double late;           /* > 0: the correct neuron's spikes in [end, end + late) after a miss are free */
+  uint8_t *late_used;    /* [n]: the free late spike of stimulus k has been spent */
 };
 
 void ss_classify_destroy(ss_classify *c) {
@@ -27,6 +29,7 @@ void ss_classify_destroy(ss_classify *c) {
   free(c->onset);
   free(c->cls);
   free(c->out);
+  free(c->late_used);
   free(c);
 }
 
@@ -67,7 +70,8 @@ ss_classify *ss_classify_create(uint32_t offset, uint32_t n_classes, const doubl
   c->onset = ss_malloc_array(n ? n : 1, sizeof *c->onset);
   c->cls = ss_malloc_array(n ? n : 1, sizeof *c->cls);
   c->out = calloc(n ? n : 1, sizeof *c->out);
-  if (!c->onset || !c->cls || !c->out) goto oom;
+  c->late_used = calloc(n ? n : 1, 1);
+  if (!c->onset || !c->cls || !c->out || !c->late_used) goto oom;
   for (size_t k = 0; k < n; ++k) {
     c->onset[k] = onset[k];
     c->cls[k] = cls[k];
@@ -82,7 +86,15 @@ oom:
 
 int ss_classify_spike(ss_classify *c, double t, uint32_t neuron) {
   while (c->cur < c->n && c->onset[c->cur] + c->W <= t) c->cur++;
-  if (c->cur == c->n || t < c->onset[c->cur]) return -1; /* outside every window */
+  if (c->cur == c->n || t < c->onset[c->cur]) { /* outside every window */
+    size_t k = c->cur - 1; /* the last window that ended at or before t (if any) */
+    if (c->late > 0 && c->cur > 0 && neuron - c->offset == c->out[k].cls && !c->out[k].hit &&
+        t < c->onset[k] + c->W + c->late && (c->extra_free || !c->late_used[k])) {
+      c->late_used[k] = 1; /* a late answer after a miss: free (the miss error stands) */
+      return 0;
+    }
+    return -1;
+  }
   ss_class_outcome *o = &c->out[c->cur];
   if (neuron - c->offset == o->cls) {
     if (o->hit) return c->extra_free ? 0 : -1; /* by default only the first spike is free */
@@ -95,6 +107,8 @@ int ss_classify_spike(ss_classify *c, double t, uint32_t neuron) {
 }
 
 void ss_classify_set_extra_free(ss_classify *c, int on) { c->extra_free = on != 0; }
+
+void ss_classify_set_late(ss_classify *c, double late) { c->late = late > 0 ? late : 0; }
 
 long ss_classify_flush(ss_classify *c, double t, ss_err_rec **ev, size_t *n, size_t *cap) {
   long added = 0;
@@ -141,7 +155,7 @@ int ss_classify_save(const ss_classify *c, ss_ckpt_writer *w, const char *name, 
   if (!rc) {
     for (size_t k = 0; k < n; ++k) {
       nw[k] = c->out[k].n_wrong;
-      hit[k] = (uint8_t)(c->out[k].hit | c->out[k].correct << 1);
+      hit[k] = (uint8_t)(c->out[k].hit | c->out[k].correct << 1 | c->late_used[k] << 2);
       lat[k] = c->out[k].latency;
     }
     uint64_t cur[3] = {c->cur, c->closed, n};
@@ -187,6 +201,7 @@ int ss_classify_load(ss_classify *c, const ss_ckpt *ck, const char *name, ss_err
       c->out[k].n_wrong = nw[k];
       c->out[k].hit = hit[k] & 1u;
       c->out[k].correct = (hit[k] >> 1) & 1u;
+      c->late_used[k] = (hit[k] >> 2) & 1u;
       c->out[k].latency = lat[k];
     }
   }

@@ -604,10 +604,11 @@ static int load_learning(ss_experiment *x, size_t sec, size_t ns, ss_error *err)
   L->r0 = calloc(ns + 1, sizeof *L->r0);
   L->rho = calloc(ns + 1, sizeof *L->rho);
   L->stimuli = calloc(ns + 1, sizeof *L->stimuli);
-  L->opportunity = calloc(2 * (ns + 1), sizeof *L->opportunity);
+  L->opportunity = calloc(3 * (ns + 1), sizeof *L->opportunity);
   L->extra_free = calloc(ns + 1, 1);
   if (!L->stimuli || !L->opportunity || !L->extra_free) return ss_error_set(err, SS_ENOMEM, "out of memory");
   L->align = L->opportunity + ns + 1; /* one block with opportunity (freed with it) */
+  L->late = L->opportunity + 2 * (ns + 1);
   if (!L->role || !L->fb || !L->fb_from || !L->fb_proj || !L->fb_seed || !L->targets || !L->plastic || !L->r0 ||
       !L->rho)
     return ss_error_set(err, SS_ENOMEM, "out of memory");
@@ -707,6 +708,12 @@ static int load_role(ss_experiment *x, size_t sec, const char *name, ss_error *e
       int ex;
       if ((rc = ss_config_get_choice(x->cfg, sec, "extra_spikes", 0, extras, 0, &ex, err))) return rc;
       L->extra_free[pop] = (uint8_t)ex;
+      static const char *const lates[] = {"error", "free", NULL};
+      int late;
+      double late_w;
+      if ((rc = ss_config_get_choice(x->cfg, sec, "late_spikes", 0, lates, 0, &late, err))) return rc;
+      if ((rc = get_pos(x, sec, "late_window", SS_UNIT_TIME, 0, 25.0, &late_w, 0, err))) return rc;
+      L->late[pop] = late ? late_w : 0.0;
       if (pp->size > 256)
         return key_error(x, sec, "stimuli", SS_EINVAL, err, "classification allows at most 256 classes (output neurons)");
       ss_stimuli *st = calloc(1, sizeof *st);

@@ -208,7 +208,10 @@ ss_trainer *ss_trainer_create(ss_experiment *x, ss_error *err) {
       }
       tr->cls[p] = ss_classify_create(net->pops[p].offset, net->pops[p].size, st->onset, st->cls, st->n,
                                       L->opportunity[p], err);
-      if (tr->cls[p]) ss_classify_set_extra_free(tr->cls[p], L->extra_free[p]);
+      if (tr->cls[p]) {
+        ss_classify_set_extra_free(tr->cls[p], L->extra_free[p]);
+        ss_classify_set_late(tr->cls[p], L->late[p]);
+      }
       if (!tr->cls[p] || ss_learn_add_output(tr->l, p, err) || ss_engine_set_classifier(tr->e, p, tr->cls[p], err)) {
         ss_error_prefix(err, "population '%s': ", net->pops[p].name);
         goto fail;

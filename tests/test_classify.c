@@ -68,6 +68,47 @@ START_TEST(test_extra_spikes_free) {
 }
 END_TEST
 
+/* late_spikes = free (ss_classify_set_late): after a miss, the correct
+ * neuron's first spike in [end, end + late) is free; the miss's +1 event,
+ * the judgement, wrong neurons and spikes after a hit are unchanged. */
+START_TEST(test_late_spikes_free) {
+  const double onset[] = {100, 200, 300};
+  const uint8_t cls[] = {1, 0, 1};
+  for (int late = 0; late < 2; ++late) {
+    ss_classify *c = ss_classify_create(0, 2, onset, cls, 3, 25, NULL);
+    if (late) ss_classify_set_late(c, 10);
+    ck_assert_int_eq(ss_classify_spike(c, 90, 1), -1);           /* before any window */
+    ck_assert_int_eq(ss_classify_spike(c, 125, 0), -1);          /* stimulus 0 missed: the wrong neuron late */
+    ck_assert_int_eq(ss_classify_spike(c, 125, 1), late ? 0 : -1); /* the correct one at the window end */
+    ck_assert_int_eq(ss_classify_spike(c, 126, 1), -1);          /* only its first late spike */
+    ck_assert_int_eq(ss_classify_spike(c, 210, 0), 0);           /* stimulus 1 hit */
+    ck_assert_int_eq(ss_classify_spike(c, 226, 0), -1);          /* late after a hit: an extra spike */
+    ck_assert_int_eq(ss_classify_spike(c, 335, 1), -1);          /* stimulus 2 missed; end + late: too late */
+    reset_ev();
+    ck_assert_int_eq(ss_classify_flush(c, 1000, &ev, &n_ev, &cap_ev), 2); /* both misses stand */
+    ck_assert_double_eq(ev[0].t, 125);
+    ck_assert_uint_eq(ev[0].neuron, 1);
+    ck_assert_int_eq(ev[0].sign, 1);
+    ck_assert_double_eq(ev[1].t, 325);
+    size_t n;
+    const ss_class_outcome *o = ss_classify_outcomes(c, &n);
+    ck_assert(!o[0].hit && !o[0].correct && o[0].n_wrong == 0 && o[0].latency == -1);
+    ck_assert(o[1].hit && o[1].correct);
+    ck_assert_double_eq(ss_classify_accuracy(c, 3), 1.0 / 3.0);
+    ss_classify_destroy(c);
+  }
+  /* just inside end + late; with extra_spikes = free every late spike is free */
+  ss_classify *c = ss_classify_create(0, 2, onset, cls, 3, 25, NULL);
+  ss_classify_set_late(c, 10);
+  ss_classify_set_extra_free(c, 1);
+  ck_assert_int_eq(ss_classify_spike(c, 130, 1), 0);
+  ck_assert_int_eq(ss_classify_spike(c, nextafter(135, 0), 1), 0);
+  ck_assert_int_eq(ss_classify_spike(c, 135, 1), -1);
+  ck_assert_int_eq(ss_classify_spike(c, 330, 1), 0); /* after the last window */
+  ss_classify_destroy(c);
+}
+END_TEST
+
 START_TEST(test_accuracy_counts_last) {
   const double onset[] = {0, 100, 200, 300};
   const uint8_t cls[] = {1, 0, 1, 0};
@@ -132,12 +173,22 @@ START_TEST(test_random_vs_brute_force) {
     }
     ss_classify *c = ss_classify_create(10, NC, onset, cls, NS, W, NULL);
     ck_assert_ptr_nonnull(c);
-    int hit[NS] = {0}, wrong[NS] = {0};
+    const double late = trial % 2 ? 5 + 10 * (trial % 5) : 0; /* odd trials: late_spikes = free */
+    ss_classify_set_late(c, late);
+    int hit[NS] = {0}, wrong[NS] = {0}, used[NS] = {0};
     reset_ev();
     for (int k = 0; k < NSP; ++k) {
       int want = -1, in = -1;
       for (int j = 0; j < NS; ++j)
         if (sp_t[k] >= onset[j] && sp_t[k] < onset[j] + W) in = j;
+      int last = -1; /* the last window that ended at or before the spike */
+      for (int j = 0; j < NS; ++j)
+        if (onset[j] + W <= sp_t[k]) last = j;
+      if (in < 0 && late > 0 && last >= 0 && sp_n[k] - 10 == cls[last] && !hit[last] && !used[last] &&
+          sp_t[k] < onset[last] + W + late) {
+        used[last] = 1;
+        want = 0;
+      }
       if (in >= 0) {
         if (sp_n[k] - 10 == cls[in] && !hit[in]) {
           hit[in] = 1;
@@ -180,8 +231,10 @@ START_TEST(test_checkpoint_round_trip) {
   const uint8_t cls[] = {1, 0, 1};
   ss_error err;
   ss_classify *a = ss_classify_create(0, 2, onset, cls, 3, 30, &err);
+  ss_classify_set_late(a, 20);
   ss_classify_spike(a, 5, 1);
   ss_classify_spike(a, 110, 1);
+  ck_assert_int_eq(ss_classify_spike(a, 131, 0), 0); /* stimulus 1's free late spike, spent */
   reset_ev();
   ss_classify_flush(a, 50, &ev, &n_ev, &cap_ev);
   ss_ckpt_writer *w = ss_ckpt_writer_create(path, 7, &err);
@@ -191,6 +244,7 @@ START_TEST(test_checkpoint_round_trip) {
   ss_ckpt *ck = ss_ckpt_read(path, &err);
   ck_assert_ptr_nonnull(ck);
   ss_classify *b = ss_classify_create(0, 2, onset, cls, 3, 30, &err);
+  ss_classify_set_late(b, 20);
   ck_assert_int_eq(ss_classify_load(b, ck, "cls.out", &err), 0);
   ss_classify *other = ss_classify_create(0, 2, onset, cls, 2, 30, &err);
   ck_assert_int_ne(ss_classify_load(other, ck, "cls.out", &err), 0);
@@ -199,7 +253,8 @@ START_TEST(test_checkpoint_round_trip) {
   ss_ckpt_free(ck);
   remove(path);
   /* both continue identically */
-  ck_assert_int_eq(ss_classify_spike(a, 115, 0), ss_classify_spike(b, 115, 0));
+  ck_assert_int_eq(ss_classify_spike(b, 132, 0), -1); /* the late spike was spent before the checkpoint */
+  ck_assert_int_eq(ss_classify_spike(a, 132, 0), -1);
   ck_assert_int_eq(ss_classify_spike(a, 210, 0), ss_classify_spike(b, 210, 0));
   ss_err_rec *e2 = NULL;
   size_t n2 = 0, c2 = 0;
@@ -220,6 +275,7 @@ int main(void) {
   tcase_add_test(tc, test_hand_worked);
   tcase_add_test(tc, test_accuracy_counts_last);
   tcase_add_test(tc, test_extra_spikes_free);
+  tcase_add_test(tc, test_late_spikes_free);
   tcase_add_test(tc, test_bad_stimuli);
   tcase_add_test(tc, test_random_vs_brute_force);
   tcase_add_test(tc, test_checkpoint_round_trip);

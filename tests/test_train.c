@@ -234,6 +234,60 @@ START_TEST(test_classification_errors_end_to_end) {
 }
 END_TEST
 
+/* late_spikes = free end to end: stimulus (class 1, window [300, 325) ms)
+ * missed, output 1 spikes at about 332 ms.  By default that spike is a -1
+ * error; with late_spikes = free (late_window 25 ms) it is free and only the
+ * miss's +1 at 325 ms remains; with late_window = 5 ms it is too late again.
+ * The window cost equals the numerical integral of those kernels. */
+START_TEST(test_classification_late_spikes) {
+  write_cfg("late_in.ras", "0.330 1\n");
+  write_cfg("late_stim.txt", "# onset class pattern\n0.300 1 0\n");
+  const char *cfg =
+      "[run]\nduration = 500 ms\n"
+      "[source in]\ntype = file\nsize = 2\nfile = late_in.ras\n"
+      "[population out]\nsize = 2\nrole = output\nstimuli = late_stim.txt\n"
+      "[projection in_out]\npre = in\npost = out\nconnect = one_to_one\nweight = 60 mV\ndelay = 1 ms\n"
+      "plastic = yes\n"
+      "[monitor spk]\ntype = spikes\npopulation = out\n"
+      "[learning]\nwindow = 500 ms\nlearning = off\n";
+  const char *free_sets[] = {"out.late_spikes=free", "out.late_window=5ms"};
+  for (int mode = 0; mode < 3; ++mode) {
+    ss_experiment *x = load(cfg, free_sets, mode == 0 ? 0 : mode == 1 ? 1 : 2);
+    ss_error err = {0};
+    ss_trainer *tr = ss_trainer_create(x, &err);
+    ck_assert_msg(tr != NULL, "%s", err.msg);
+    ss_train_row row;
+    ck_assert_int_eq(ss_trainer_step(tr, &row, &err), 0);
+    ck_assert_int_eq(ss_trainer_finish(tr, 0, &err), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/spk.ras", x->out_dir);
+    ss_spikes sp;
+    ss_spikes_init(&sp);
+    ck_assert_int_eq(ss_spikes_read(&sp, path, 2, 0, &err), 0);
+    ck_assert_uint_eq(sp.n, 1);
+    ck_assert_uint_eq(sp.id[0], 1);
+    const double ts = sp.t[0];
+    ck_assert(ts > 330 && ts < 335);
+    const int punished = mode != 1;
+    const double h = 1e-3;
+    double sum = 0;
+    for (long k = 0; (double)k * h < 500.0; ++k) {
+      double t = (double)k * h, e1 = 0;
+      if (t >= 325) e1 = (exp(-(t - 325) / 10.0) - exp(-(t - 325) / 5.0)) / 5.0;
+      if (punished && t >= ts) e1 -= (exp(-(t - ts) / 10.0) - exp(-(t - ts) / 5.0)) / 5.0;
+      sum += 0.5 * e1 * e1 * h;
+    }
+    double want = 1.2e5 * sum / 500.0;
+    ck_assert_msg(fabs(row.cost_window - want) < 1e-6 * want, "mode %d: cost %.12g, numerical %.12g", mode,
+                  row.cost_window, want);
+    ck_assert_double_eq(row.accuracy, 0.0); /* a late answer is still a miss */
+    ss_spikes_clear(&sp);
+    ss_trainer_destroy(tr);
+    ss_experiment_destroy(x);
+  }
+}
+END_TEST
+
 /* The synapse monitor (clock engine): its running integral of e lambda at
  * the last step of a window, scaled to the learner's units (dt / tau_rise
  * with unit-area kernels), is the G the gradient dump reports for that
@@ -662,6 +716,7 @@ int main(void) {
   tcase_add_test(tc, test_stop_at_freezes_the_weights);
   tcase_add_test(tc, test_error_traces_match_closed_form);
   tcase_add_test(tc, test_classification_errors_end_to_end);
+  tcase_add_test(tc, test_classification_late_spikes);
   tcase_add_test(tc, test_synapse_monitor_matches_gradient_dump);
   tcase_add_test(tc, test_clock_engine_resume_is_bit_identical);
   tcase_add_test(tc, test_training_is_deterministic_and_off_means_frozen);

@@ -4,7 +4,8 @@
  * opportunity [onset_k, onset_k + W).  The correct neuron's first spike in
  * the window is free; every other output spike - a spike of a wrong
  * neuron, a second spike of the correct one, any spike outside all
- * windows - is an error event of sign -1 at its time (paper-spec §5 #17).
+ * windows - is an error event of sign -1 at its time (paper-spec §5 #17;
+ * ss_classify_set_late exempts a late answer after a miss).
  * If the correct neuron stayed silent, a +1 event is emitted for it at the
  * window end.  The engine asks ss_classify_spike for the sign of each
  * output spike and ss_classify_flush for the +1 events, so the learner sees
@@ -50,6 +51,15 @@ void ss_classify_destroy(ss_classify *c);
  * free (not only the first): the error then punishes only wrong neurons
  * and spikes outside windows.  Off by default (paper-spec §5 #17). */
 void ss_classify_set_extra_free(ss_classify *c, int on);
+
+/* late > 0 (ms): a late answer is free.  When the correct neuron missed
+ * stimulus k's window, its first spike in [onset_k + W, onset_k + W + late)
+ * - outside every window, so by default a -1 event - has sign 0 instead
+ * (with extra_free: all its spikes there); the miss's +1 event and the
+ * judgement (a miss) are unchanged, and spikes of other neurons there
+ * still cost -1.  late = 0 (the default): every spike outside the
+ * windows is an error. */
+void ss_classify_set_late(ss_classify *c, double late);
 
 /* Output neuron `neuron` spiked at t (non-decreasing across calls):
  * returns the sign of its error event, -1 or 0 (the free first spike). */

@@ -46,6 +46,9 @@ typedef struct ss_learning_spec {
   uint8_t *extra_free;        /* [n_pops] 1: later spikes of the correct neuron in its window are free */
   double *align;              /* [n_pops] output/hidden layers: eligibility alignment D (ms), 0 = none
                                  (ss_learn_set_align; shares opportunity's allocation) */
+  double *late;               /* [n_pops] classification outputs: free late answers up to this long after
+                                 a missed window (ms), 0 = none (ss_classify_set_late; shares opportunity's
+                                 allocation) */
   uint8_t *plastic;           /* [n_projs] */
   double *r0;                 /* [n_projs] learning rate (mV) */
   double *rho;                /* [n_projs] heterosynaptic regularizer strength, 0 = none */
