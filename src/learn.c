@@ -921,11 +921,17 @@ static inline const gl_table *table_lev(ss_learn *l, const ss_lif_params *pp, in
  * whose start is r (ms) from the surrogate's pole stay within ord_tol:
  * 2 r >= ord_a h, tested as layout_ok with g = ord_a h, c = 2. */
 static inline int pick_order(const ss_learn *l, double h, double av1, double sv2, double d) {
-  for (int o = l->n_ord - 1; o > 0; --o) {
-    double g = l->ord_a[o] * h;
-    if (h <= l->ord_h[o] && layout_ok(2.0 * d, g * av1, g * g * sv2)) return o;
+  /* both tests get harder as o grows (ord_h falls, ord_a grows), so the
+   * search goes up from the default and stops at the first failure: most
+   * pieces need one or two tests (were a test ever easier for a larger o,
+   * the piece would only keep a higher order) */
+  int o = 0;
+  while (o + 1 < l->n_ord) {
+    const double g = l->ord_a[o + 1] * h;
+    if (!(h <= l->ord_h[o + 1] && layout_ok(2.0 * d, g * av1, g * g * sv2))) break;
+    ++o;
   }
-  return 0;
+  return o;
 }
 
 static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params *pp, double h, int o) {
