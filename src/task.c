@@ -671,6 +671,7 @@ void ss_xor_defaults(ss_xor_params *p) {
   p->iti_min_ms = 50.0;
   p->iti_max_ms = 100.0;
   p->background_hz = 4.0;
+  p->quiet_ms = 0.0;
 }
 
 int ss_xor_check(const ss_xor_params *p, ss_error *err) {
@@ -704,6 +705,9 @@ int ss_xor_check(const ss_xor_params *p, ss_error *err) {
   if (!(p->background_hz >= 0) || !isfinite(p->background_hz))
     return ss_error_set(err, SS_EINVAL, "xor: background rate must be >= 0, got %g Hz",
                         p->background_hz);
+  if (!(p->quiet_ms >= 0) || !isfinite(p->quiet_ms))
+    return ss_error_set(err, SS_EINVAL, "xor: quiet span must be >= 0 and finite, got %g ms",
+                        p->quiet_ms);
   return SS_OK;
 }
 
@@ -779,9 +783,9 @@ int ss_task_xor(const ss_xor_params *p, uint64_t seed, double duration_ms, ss_sp
     }
   }
 
-  /* background: Poisson on [0, duration) minus the stimuli [onset, onset + pattern) */
+  /* background: Poisson on [0, duration) minus [onset, onset + max(pattern, quiet)) */
   if (p->background_hz > 0) {
-    double mean_ms = 1000.0 / p->background_hz;
+    double mean_ms = 1000.0 / p->background_hz, quiet = fmax(p->pattern_ms, p->quiet_ms);
     for (uint32_t i = 0; i < p->n_inputs; i++) {
       ss_rng rn;
       ss_rng_init(&rn, seed, STREAM_XOR_NOISE + i);
@@ -790,8 +794,8 @@ int ss_task_xor(const ss_xor_params *p, uint64_t seed, double duration_ms, ss_sp
       for (;;) {
         t += mean_ms * ss_rng_exponential(&rn);
         if (!(t < duration_ms)) break;
-        while (k < st->n && st->onset[k] + p->pattern_ms <= t) k++;
-        if (k < st->n && st->onset[k] <= t) continue; /* inside a stimulus */
+        while (k < st->n && st->onset[k] + quiet <= t) k++;
+        if (k < st->n && st->onset[k] <= t) continue; /* inside a stimulus or its quiet span */
         if (ss_spikes_push(input, t, i)) {
           rc = ss_error_set(err, SS_ENOMEM, "xor: out of memory");
           goto fail;

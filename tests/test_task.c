@@ -864,6 +864,68 @@ START_TEST(test_xor_background_only_inputs) {
 }
 END_TEST
 
+/* quiet_ms = window_ms: no input fires in [onset + pattern, onset + window)
+ * of any presentation, while the default task has background there; the
+ * stimuli, their patterns and the background elsewhere are those of the
+ * default task (same streams), and the background rate outside the quiet
+ * spans is 4 Hz.  A negative span is rejected. */
+START_TEST(test_xor_quiet_window) {
+  ss_xor_params p;
+  ss_xor_defaults(&p);
+  ck_assert(p.quiet_ms == 0);
+  const double duration = 100e3;
+  ss_spikes a, b;
+  ss_stimuli sa, sb;
+  ss_spikes_init(&a);
+  ss_spikes_init(&b);
+  ss_stimuli_init(&sa);
+  ss_stimuli_init(&sb);
+  ss_error err = {0};
+  ck_assert_int_eq(ss_task_xor(&p, 11, duration, &a, &sa, &err), SS_OK);
+  p.quiet_ms = p.window_ms;
+  ck_assert_int_eq(ss_task_xor(&p, 11, duration, &b, &sb, &err), SS_OK);
+  ck_assert_uint_eq(sa.n, sb.n);
+  for (size_t k = 0; k < sa.n; k++) {
+    ck_assert(sa.onset[k] == sb.onset[k]);
+    ck_assert_uint_eq(sa.pattern[k], sb.pattern[k]);
+  }
+  /* count spikes in the tails [onset + pattern, onset + window) */
+  size_t tail[2] = {0, 0};
+  for (int v = 0; v < 2; v++) {
+    const ss_spikes *x = v ? &b : &a;
+    size_t k = 0;
+    for (size_t j = 0; j < x->n; j++) {
+      while (k < sa.n && sa.onset[k] + p.window_ms <= x->t[j]) k++;
+      if (k < sa.n && x->t[j] >= sa.onset[k] + p.pattern_ms) tail[v]++;
+    }
+  }
+  ck_assert_msg(tail[0] > 1000, "the default task has only %zu spikes in the window tails", tail[0]);
+  ck_assert_uint_eq(tail[1], 0);
+  /* the quiet task is the default one without the tail spikes */
+  ck_assert_uint_eq(b.n, a.n - tail[0]);
+  size_t j = 0;
+  for (size_t i = 0; i < a.n && j < b.n; i++)
+    if (a.t[i] == b.t[j] && a.id[i] == b.id[j]) j++;
+  ck_assert_uint_eq(j, b.n);
+  xor_seen seen;
+  seen.member = malloc(p.n_inputs * sizeof *seen.member);
+  seen.rel = malloc(p.n_inputs * sizeof *seen.rel);
+  check_xor(&p, duration, &b, &sb, &seen);
+  double outside_s = (duration - (double)sb.n * p.window_ms) / 1000.0, expect = 4.0 * p.n_inputs * outside_s;
+  ck_assert_msg(fabs((double)seen.n_background - expect) <= 5 * sqrt(expect), "%zu background spikes, expected %g",
+                seen.n_background, expect);
+  p.quiet_ms = -1;
+  ck_assert_int_eq(ss_task_xor(&p, 11, duration, &b, &sb, &err), SS_EINVAL);
+  ck_assert_str_eq(err.msg, "xor: quiet span must be >= 0 and finite, got -1 ms");
+  free(seen.member);
+  free(seen.rel);
+  ss_spikes_clear(&a);
+  ss_spikes_clear(&b);
+  ss_stimuli_clear(&sa);
+  ss_stimuli_clear(&sb);
+}
+END_TEST
+
 START_TEST(test_xor_seeded) {
   ss_xor_params p;
   ss_xor_defaults(&p);
@@ -961,6 +1023,7 @@ int main(void) {
   tcase_add_test(tc, test_xor_default_task);
   tcase_add_test(tc, test_xor_background_only_inputs);
   tcase_add_test(tc, test_xor_seeded);
+  tcase_add_test(tc, test_xor_quiet_window);
   tcase_add_test(tc, test_xor_bad_parameters);
   suite_add_tcase(s, tc);
   return ss_test_run(s);

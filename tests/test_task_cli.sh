@@ -64,6 +64,7 @@ usage_error "sets too large" "do not fit into 100 inputs" task xor --out "$T/x" 
 usage_error "bad --iti" "option --iti: expected MIN,MAX" task xor --out "$T/x" --iti 50ms
 usage_error "reversed --iti" "inter-trial interval" task xor --out "$T/x" --iti 100ms,50ms
 usage_error "window shorter than pattern" "window" task xor --out "$T/x" --pattern 30ms
+usage_error "negative --quiet" "option --quiet: expected a time >= 0" task xor --out "$T/x" --quiet -1ms
 usage_error "bad --seed" "option --seed: expected an integer" task xor --out "$T/x" --seed -3
 usage_error "bad --ids" "option --ids: expected flip or rows" task image --out "$T/x.ras" --ids up
 usage_error "bad --size" "option --size: expected WIDTHxHEIGHT" task image --out "$T/x.ras" --size 70
@@ -137,6 +138,14 @@ check "no background: only pattern spikes (10, + 5 for A, + 5 for B)" awk '
 check "intervals follow --window and --iti (30..40 ms after each 20 ms window)" awk '
   /^#/ { next } { gap = $1 - end; if (gap < 0.03 - 1e-9 || gap > 0.04 + 1e-9) exit 1; end = $1 + 0.02 }
 ' "$T/xor4/stimuli.txt"
+run task xor --out "$T/xor5" --duration 60s --seed 3 --quiet 25ms
+check "xor with --quiet runs" test "$rc" -eq 0
+check "--quiet 25ms: no input spike 10..25 ms after an onset" awk '
+  FNR == NR { if (!/^#/) on[++n] = $1; next }
+  { while (k < n && on[k + 1] <= $1 + 1e-12) k++; if (k && $1 - on[k] >= 0.01 && $1 - on[k] < 0.025 - 1e-12) exit 1 }
+' "$T/xor5/stimuli.txt" "$T/xor5/input.ras"
+check "--quiet keeps the stimuli of the same seed" cmp -s "$T/xor2/stimuli.txt" "$T/xor5/stimuli.txt"
+check "--quiet: fewer input spikes than without" test "$(nlines "$T/xor5/input.ras")" -lt "$(nlines "$T/xor2/input.ras")"
 run task xor --out /dev/null/sub
 check "an impossible --out exits 1" test "$rc" -eq 1
 check "an impossible --out is named" grep -q '/dev/null' "$T/e"

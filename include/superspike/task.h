@@ -192,6 +192,11 @@ typedef struct ss_xor_params {
   double iti_max_ms;     /* U[iti_min, iti_max]; default 50 and 100 ms */
   double background_hz;  /* Poisson rate of every input outside stimuli, >= 0;
                           * default 4 Hz */
+  double quiet_ms;       /* the background also pauses on [onset, onset +
+                          * quiet_ms), >= 0; default 0 (only the stimulus is
+                          * free of it); window_ms keeps the whole window of
+                          * opportunity free (the reading of "between stimuli"
+                          * as "between trials") */
 } ss_xor_params;
 
 /* Fill `p` with the defaults above. */
@@ -218,8 +223,8 @@ int ss_xor_pattern_offsets(const ss_xor_params *p, uint64_t seed, double *offset
  * are generated while onset + window_ms <= duration_ms.  During a stimulus
  * [onset, onset + pattern_ms) every neuron of the presented sets fires
  * exactly once, at onset + its frozen offset (ss_xor_pattern_offsets), and
- * nothing else fires; outside stimuli every input fires Poisson at
- * background_hz.  Streams of `seed`: pattern offsets, order and intervals,
+ * nothing else fires; outside stimuli (and outside [onset, onset + quiet_ms))
+ * every input fires Poisson at background_hz.  Streams of `seed`: pattern offsets, order and intervals,
  * and one noise stream per input neuron.
  *
  * `input` (initialised) is replaced by the spikes sorted by (time, id);

@@ -57,6 +57,9 @@ static void usage_xor(FILE *fp) {
           "      --iti MIN,MAX      interval from the end of a window to the next onset,\n"
           "                         uniform (default 50ms,100ms)\n"
           "      --background R     background Poisson rate (default 4Hz)\n"
+          "      --quiet T          the background also pauses for T after each onset\n"
+          "                         (default 0: only during the stimulus; 25ms: the whole\n"
+          "                         default window of opportunity)\n"
           "  -h, --help             show this help\n");
 }
 
@@ -237,11 +240,11 @@ static int make_dirs(const char *path) {
 /* ------------------------------------------------------------ xor */
 
 static int cmd_xor(int argc, char **argv) {
-  enum { O_OUT, O_DUR, O_SEED, O_INPUTS, O_SETS, O_PATTERN, O_WINDOW, O_ITI, O_BG };
+  enum { O_OUT, O_DUR, O_SEED, O_INPUTS, O_SETS, O_PATTERN, O_WINDOW, O_ITI, O_BG, O_QUIET };
   opt o[] = {{"--out", "-o", NULL},     {"--duration", NULL, NULL}, {"--seed", NULL, NULL},
              {"--inputs", NULL, NULL},  {"--sets", NULL, NULL},     {"--pattern", NULL, NULL},
              {"--window", NULL, NULL},  {"--iti", NULL, NULL},      {"--background", NULL, NULL},
-             {NULL, NULL, NULL}};
+             {"--quiet", NULL, NULL},   {NULL, NULL, NULL}};
   const char *k = "xor";
   int pr = parse_opts(argc, argv, k, o, usage_xor);
   if (pr) return pr > 0 ? 0 : EXIT_USAGE;
@@ -257,7 +260,8 @@ static int cmd_xor(int argc, char **argv) {
       opt_uint(k, &o[O_SEED], 0, UINT64_MAX, &seed) ||
       opt_quantity(k, &o[O_PATTERN], SS_UNIT_TIME, 0, &p.pattern_ms) ||
       opt_quantity(k, &o[O_WINDOW], SS_UNIT_TIME, 0, &p.window_ms) ||
-      opt_quantity(k, &o[O_BG], SS_UNIT_RATE, 1, &p.background_hz))
+      opt_quantity(k, &o[O_BG], SS_UNIT_RATE, 1, &p.background_hz) ||
+      opt_quantity(k, &o[O_QUIET], SS_UNIT_TIME, 1, &p.quiet_ms))
     return EXIT_USAGE;
   u = p.n_inputs;
   if (opt_uint(k, &o[O_INPUTS], 1, UINT32_MAX, &u)) return EXIT_USAGE;
