@@ -898,7 +898,8 @@ static inline void q_from(const ss_learn *l, double L, double ed, double er, dou
  * except for one remainder piece per segment) or built in the scratch
  * slot.  Building costs one propagator call per node and per piece (every
  * other factor is a product or quotient of those) instead of ~9
- * transcendental calls per node. */
+ * transcendental calls per node; with the paper's constants half the
+ * nodes take a grid lookup and no libm call. */
 static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params *pp, double h, int o);
 
 /* The table of a piece of length h at the default order. */
@@ -943,8 +944,8 @@ static const gl_table *table_build(ss_learn *l, gl_table *T, const ss_lif_params
   if (pp->quadratic && l->p.tau_decay == pp->tau_mem && l->p.tau_rise == pp->tau_syn) {
     /* the paper's time constants: every factor is a power of e^{-du/tau_m},
      * and the nodes are symmetric (du[n-1-q] = h - du[q]), so half the
-     * nodes need a transcendental call and one division gives every
-     * inverse */
+     * nodes need a grid lookup (exg) and a division, and the other half
+     * and every inverse follow by products */
     double m1h, m1[GL_MAX], wq[GL_MAX];
     if (n % 2) { /* the middle node, du = h / 2: e^{-h/tau_m} is its square,
                     expm1(-h/tau_m) = m1 (e + 1) */
