@@ -153,6 +153,31 @@ static inline ss_learn *gradient_case_learner(const gradient_case *c, const ss_l
   return l;
 }
 
+/* The event-driven G of every window of loaded case g with parameters lp
+ * (engine, learner as gradient_case_learner), outgoing order,
+ * [n_win][n_syn] (malloc'ed); the learner's statistics into *st if not
+ * NULL. */
+static inline double *gradient_case_run(gradient_case *g, const ss_learn_params *lp, ss_learn_stats *st) {
+  ss_error err = {0};
+  ss_engine *e = ss_engine_create(g->net, g->sources, NULL, &err);
+  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(ss_engine_set_targets(e, 2, &g->tgt, &err), 0);
+  ss_learn *l = gradient_case_learner(g, lp, e);
+  size_t S = g->net->n_syn;
+  double *G = calloc(S * (size_t)g->n_win, sizeof *G);
+  ck_assert_ptr_nonnull(G);
+  for (int w = 0; w < g->n_win; ++w) {
+    ck_assert_int_eq(ss_engine_run(e, (w + 1) * g->T, &err), 0);
+    ck_assert_msg(ss_learn_window(l, e, &err) == 0, "%s", err.msg);
+    const double *x = ss_learn_gradient(l);
+    for (uint64_t k = 0; k < S; ++k) G[(size_t)w * S + k] = x[g->net->out_slot[k]];
+  }
+  if (st) *st = *ss_learn_get_stats(l);
+  ss_learn_destroy(l);
+  ss_engine_destroy(e);
+  return G;
+}
+
 /* The oracle's values of window `win` in `file`, in outgoing order. */
 static inline void gradient_read_window(const ss_net *net, const char *file, int win, double *out) {
   FILE *fp = fopen(file, "r");

@@ -524,26 +524,12 @@ static const char *const kern_case = "A_s1_online_random_frozen";
 static double *kern_event(double tr, double td, int n_gl, double h_max) {
   gradient_case g;
   gradient_case_load(&g, kern_case);
-  ss_error err = {0};
-  ss_engine *e = ss_engine_create(g.net, g.sources, NULL, &err);
-  ck_assert_ptr_nonnull(e);
-  ck_assert_int_eq(ss_engine_set_targets(e, 2, &g.tgt, &err), 0);
   ss_learn_params lp = g.lp;
   lp.tau_rise = tr;
   lp.tau_decay = td;
   lp.n_gl = n_gl;
   lp.h_max = h_max;
-  ss_learn *l = gradient_case_learner(&g, &lp, e);
-  size_t S = g.net->n_syn;
-  double *G = calloc(S * (size_t)g.n_win, sizeof *G);
-  for (int w = 0; w < g.n_win; ++w) {
-    ck_assert_int_eq(ss_engine_run(e, (w + 1) * g.T, &err), 0);
-    ck_assert_msg(ss_learn_window(l, e, &err) == 0, "%s", err.msg);
-    const double *x = ss_learn_gradient(l);
-    for (uint64_t k = 0; k < S; ++k) G[(size_t)w * S + k] = x[g.net->out_slot[k]];
-  }
-  ss_learn_destroy(l);
-  ss_engine_destroy(e);
+  double *G = gradient_case_run(&g, &lp, NULL);
   gradient_case_free(&g);
   return G;
 }

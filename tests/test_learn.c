@@ -139,26 +139,13 @@ END_TEST
 static double *surrogate_run(const char *cs, ss_surrogate sf, double beta, double u_cut) {
   gradient_case g;
   gradient_case_load(&g, cs);
-  ss_error err = {0};
-  ss_engine *e = ss_engine_create(g.net, g.sources, NULL, &err);
-  ck_assert_ptr_nonnull(e);
-  ck_assert_int_eq(ss_engine_set_targets(e, 2, &g.tgt, &err), 0);
   ss_learn_params lp = g.lp;
   lp.surrogate = sf;
   lp.beta = beta;
   lp.u_cut = u_cut;
-  ss_learn *l = gradient_case_learner(&g, &lp, e);
-  size_t S = g.net->n_syn;
-  double *G = calloc(S * (size_t)g.n_win, sizeof *G);
-  for (int w = 0; w < g.n_win; ++w) {
-    ck_assert_int_eq(ss_engine_run(e, (w + 1) * g.T, &err), 0);
-    ck_assert_msg(ss_learn_window(l, e, &err) == 0, "%s", err.msg);
-    const double *x = ss_learn_gradient(l);
-    for (uint64_t k = 0; k < S; ++k) G[(size_t)w * S + k] = x[g.net->out_slot[k]];
-  }
-  ck_assert_uint_eq(ss_learn_get_stats(l)->cut_crossings, 0);
-  ss_learn_destroy(l);
-  ss_engine_destroy(e);
+  ss_learn_stats st;
+  double *G = gradient_case_run(&g, &lp, &st);
+  ck_assert_uint_eq(st.cut_crossings, 0);
   gradient_case_free(&g);
   return G;
 }
