@@ -158,6 +158,24 @@ START_TEST(test_error_traces_match_closed_form) {
 }
 END_TEST
 
+/* One 500 ms window of the classification tests' configuration x: its row,
+ * and the output spikes of its monitor `spk` read into sp (initialised). */
+static ss_trainer *one_window(ss_experiment *x, ss_train_row *row, ss_spikes *sp) {
+  ss_error err = {0};
+  ss_trainer *tr = ss_trainer_create(x, &err);
+  ck_assert_msg(tr != NULL, "%s", err.msg);
+  ck_assert_int_eq(ss_trainer_step(tr, row, &err), 0);
+  ck_assert_int_eq(ss_trainer_finish(tr, 0, &err), 0);
+  char path[256];
+  snprintf(path, sizeof path, "%s/spk.ras", x->out_dir);
+  ss_spikes_init(sp);
+  ck_assert_int_eq(ss_spikes_read(sp, path, 2, 0, &err), 0);
+  return tr;
+}
+
+/* The unit-area error kernel (rise 5 ms, decay 10 ms) x ms after an event. */
+static double alpha_ms(double x) { return x < 0 ? 0 : (exp(-x / 10.0) - exp(-x / 5.0)) / 5.0; }
+
 /* Classification end to end: two outputs, each driven to spike once by its
  * own input spike.  Stimulus 1 (class 0) gets the correct spike: no error;
  * stimulus 2 (class 0) gets only output 1's spike: -1 for it, and +1 for
@@ -176,17 +194,10 @@ START_TEST(test_classification_errors_end_to_end) {
       "[learning]\nwindow = 500 ms\nlearning = off\n";
   ss_experiment *x = load(cfg, NULL, 0);
   ss_error err = {0};
-  ss_trainer *tr = ss_trainer_create(x, &err);
-  ck_assert_msg(tr != NULL, "%s", err.msg);
   ss_train_row row;
-  ck_assert_int_eq(ss_trainer_step(tr, &row, &err), 0);
-  ck_assert_int_eq(ss_trainer_finish(tr, 0, &err), 0);
-  /* the two output spikes, from the monitor */
+  ss_spikes sp; /* the two output spikes, from the monitor */
+  ss_trainer *tr = one_window(x, &row, &sp);
   char path[256];
-  snprintf(path, sizeof path, "%s/spk.ras", x->out_dir);
-  ss_spikes sp;
-  ss_spikes_init(&sp);
-  ck_assert_int_eq(ss_spikes_read(&sp, path, 2, 0, &err), 0);
   ck_assert_uint_eq(sp.n, 2);
   ck_assert_uint_eq(sp.id[0], 0);
   ck_assert_uint_eq(sp.id[1], 1);
@@ -196,10 +207,7 @@ START_TEST(test_classification_errors_end_to_end) {
   const double h = 1e-3;
   double sum = 0;
   for (long k = 0; (double)k * h < 500.0; ++k) {
-    double t = (double)k * h, e0 = 0, e1 = 0;
-    if (t >= 130) e0 = (exp(-(t - 130) / 10.0) - exp(-(t - 130) / 5.0)) / 5.0;
-    if (t >= sp.t[1]) e1 = -(exp(-(t - sp.t[1]) / 10.0) - exp(-(t - sp.t[1]) / 5.0)) / 5.0;
-    if (t >= 325) e1 += (exp(-(t - 325) / 10.0) - exp(-(t - 325) / 5.0)) / 5.0;
+    double t = (double)k * h, e0 = alpha_ms(t - 130), e1 = -alpha_ms(t - sp.t[1]) + alpha_ms(t - 325);
     sum += 0.5 * (e0 * e0 + e1 * e1) * h;
   }
   double want = 1.2e5 * sum / 500.0;
@@ -253,17 +261,9 @@ START_TEST(test_classification_late_spikes) {
   const char *free_sets[] = {"out.late_spikes=free", "out.late_window=5ms"};
   for (int mode = 0; mode < 3; ++mode) {
     ss_experiment *x = load(cfg, free_sets, mode == 0 ? 0 : mode == 1 ? 1 : 2);
-    ss_error err = {0};
-    ss_trainer *tr = ss_trainer_create(x, &err);
-    ck_assert_msg(tr != NULL, "%s", err.msg);
     ss_train_row row;
-    ck_assert_int_eq(ss_trainer_step(tr, &row, &err), 0);
-    ck_assert_int_eq(ss_trainer_finish(tr, 0, &err), 0);
-    char path[256];
-    snprintf(path, sizeof path, "%s/spk.ras", x->out_dir);
     ss_spikes sp;
-    ss_spikes_init(&sp);
-    ck_assert_int_eq(ss_spikes_read(&sp, path, 2, 0, &err), 0);
+    ss_trainer *tr = one_window(x, &row, &sp);
     ck_assert_uint_eq(sp.n, 1);
     ck_assert_uint_eq(sp.id[0], 1);
     const double ts = sp.t[0];
@@ -272,9 +272,7 @@ START_TEST(test_classification_late_spikes) {
     const double h = 1e-3;
     double sum = 0;
     for (long k = 0; (double)k * h < 500.0; ++k) {
-      double t = (double)k * h, e1 = 0;
-      if (t >= 325) e1 = (exp(-(t - 325) / 10.0) - exp(-(t - 325) / 5.0)) / 5.0;
-      if (punished && t >= ts) e1 -= (exp(-(t - ts) / 10.0) - exp(-(t - ts) / 5.0)) / 5.0;
+      double t = (double)k * h, e1 = alpha_ms(t - 325) - (punished ? alpha_ms(t - ts) : 0.0);
       sum += 0.5 * e1 * e1 * h;
     }
     double want = 1.2e5 * sum / 500.0;
