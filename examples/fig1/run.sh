@@ -3,12 +3,12 @@
 # five-spike task with 4 hidden units and symmetric feedback, r0 in {10, 5,
 # 1, 0.5, 0.1} x 1e-3, 1000 s each (--fast: 100 s, seed 1 only).  The figure
 # (fig1.pdf/.png) shows seed 1: the same input and initial weights for every
-# run, as in the paper.  Seeds 2-5 repeat the comparison with other inputs
-# and initial weights, for the numbers only.  results.txt: for the seed-1
-# runs the mean cost (10 s moving average) over the last quarter and the
-# time at which the cost first fell below 10% of its initial value (-1:
-# never); per optimizer and r0 how many of the seeds got below 10%, and per
-# optimizer the total.
+# run, as in the paper.  Seeds 2-5 repeat the comparison with other initial
+# weights (the input pattern is that of Fig. 2 throughout), for the numbers
+# only.  results.txt: for the seed-1 runs the mean cost (10 s moving
+# average) over the last quarter and the time at which the cost first fell
+# below 10% of its initial value (-1: never); per optimizer and r0 how many
+# of the seeds got below 10%, and per optimizer the total.
 # Fixed-rate units: see fig1.ini (r0_code -> 5e6 r0_code mV on hid->out,
 # 5e3 r0_code mV on in->hid).
 . "$(cd "$(dirname "$0")" && pwd)/../common.sh"
