@@ -4,10 +4,10 @@
 # rest of the 25 ms window light; blue class 1, orange class 0); (c-f) cost
 # (top) and accuracy over the last 100 stimuli (bottom) of every run (grey)
 # and mean (black) for random feedback (c, green: mean
-# with the regularizer), no hidden layer (d), symmetric (e) and uniform (f)
-# feedback.
+# with the regularizer, dashed: mean with 8 hidden units), no hidden layer
+# (d), symmetric (e) and uniform (f) feedback.
 # Variables: plotsdir, outfile, term (pdf|png), dir (run.sh's output:
-# dir/runs/feedback=MODE, dir/reg/all, dir/nohidden/all), run (the example
+# dir/runs/feedback=MODE, dir/reg/all, dir/nohidden/all, dir/h8/all), run (the example
 # run's directory), stim (the task's stimuli.txt).
 load plotsdir.'/style.gp'
 if (term eq 'pdf') { eval set_pdf(7.0, 6.0) } else { eval set_png(10, 8.5) }
@@ -69,7 +69,8 @@ do for [k = 1:4] {
   if (k == 1) {
     plot for [f in files] f every 4 using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
          d.'/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 1 lw 2 title 'mean', \
-         dir.'/reg/all/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 5 lw 2 title 'mean, regularizer'
+         dir.'/reg/all/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 5 lw 2 title 'mean, regularizer', \
+         dir.'/h8/all/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 1 lw 1.5 dt 2 title 'mean, 8 hidden'
   } else {
     plot for [f in files] f every 4 using 1:($2 > 0 ? $2 : 1/0) with lines ls 2 lw 0.6, \
          d.'/mean_curve.dat' using 1:($2 > 0 ? $2 : 1/0) with lines ls 1 lw 2
@@ -84,7 +85,8 @@ do for [k = 1:4] {
   if (k == 1) {
     plot for [f in files] f every 4 using 1:a with lines ls 2 lw 0.6, \
          d.'/mean_accuracy_last100.dat' using 1:2 with lines ls 1 lw 2, \
-         dir.'/reg/all/mean_accuracy_last100.dat' using 1:2 with lines ls 5 lw 2
+         dir.'/reg/all/mean_accuracy_last100.dat' using 1:2 with lines ls 5 lw 2, \
+         dir.'/h8/all/mean_accuracy_last100.dat' using 1:2 with lines ls 1 lw 1.5 dt 2
   } else {
     plot for [f in files] f every 4 using 1:a with lines ls 2 lw 0.6, \
          d.'/mean_accuracy_last100.dat' using 1:2 with lines ls 1 lw 2

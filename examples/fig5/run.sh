@@ -3,7 +3,9 @@
 # 100 inputs -> 4 hidden -> 2 outputs.  Generates the task (4000 s), then 20
 # seeds x 4000 s for each condition: random feedback, random feedback with
 # the heterosynaptic regularizer, no hidden layer, symmetric and uniform
-# feedback (--fast: 3 seeds x 20 s).  Figure fig5.pdf/.png and
+# feedback, and random feedback to 8 hidden units instead of 4 (not in the
+# paper's Fig. 5; as the 8 hidden units of its Fig. 4) (--fast: 3 seeds x
+# 20 s).  Figure fig5.pdf/.png and
 # results.txt, per condition: the accuracy over the last 100 stimuli (mean
 # over seeds, and how many seeds are at 100%), the accuracy over the last
 # 1000 stimuli (mean, and how many seeds reach 95%), how many of the 4
@@ -21,6 +23,8 @@ set -- --seeds $SEEDS --set run.duration=$DUR --set "in.file=$OUT/task/input.ras
 sweep "$HERE/fig5.ini" "$OUT/runs" "$@" --grid hid.feedback=random,symmetric,uniform
 sweep "$HERE/fig5.ini" "$OUT/reg" "$@" --set in_hid.regularizer=1
 sweep "$HERE/fig5_nohidden.ini" "$OUT/nohidden" "$@"
+# 8 hidden units: initial hid->out weights N(0, (50 mV / sqrt(8))^2)
+sweep "$HERE/fig5.ini" "$OUT/h8" "$@" --set hid.size=8 --set "hid_out.weight=normal(0 mV, 17.68 mV)"
 
 # judge DIR: one line per seed "seed acc_last100 acc_last1000 patterns_solved
 # hit_rate wrong_rate" (the last two over the last 1000 stimuli: how often
@@ -50,6 +54,7 @@ report random_reg "$OUT/reg/all"
 report nohidden "$OUT/nohidden/all"
 report symmetric "$OUT/runs/feedback=symmetric"
 report uniform "$OUT/runs/feedback=uniform"
+report random8 "$OUT/h8/all"
 # panel b: the random-feedback run with the best accuracy (last 1000 stimuli)
 best=$(sort -k3,3nr -k1,1n "$OUT/random.judged" | awk 'NR == 1 { print $1 }')
 say random_example_seed "$best"
